@@ -1,0 +1,76 @@
+# Turns each line of katas/manifest.txt into three CTest entries:
+#
+#   kataNN_slug       the kata's test against katas/NN_slug/       labels: kata, kataNN
+#   solutionNN_slug   the same test source against solutions/NN_slug/  label: solution
+#   selfcheckNN_slug  runs the kata binary; passes only when it fails with
+#                     the manifest's signature                      label: selfcheck
+#
+# The test source lives in the kata folder, next to the code it includes with
+# #include "file.h". For the solution build it is copied into the build tree
+# first: compiled in place, that include would find the kata's header beside
+# it before the solution's.
+
+set(POOL_KATAS_MANIFEST_LINE
+    "^([0-9][0-9])[ \t]+([a-z0-9_]+)[ \t]+(address|thread|undefined)[ \t]+(.+)$")
+
+function(pool_katas_add_kata number slug flavour)
+  set(name ${number}_${slug})
+  set(kata_dir ${CMAKE_SOURCE_DIR}/katas/${name})
+  set(solution_dir ${CMAKE_SOURCE_DIR}/solutions/${name})
+  if(NOT IS_DIRECTORY ${kata_dir})
+    message(STATUS "pool-katas: kata ${number} is declared but katas/${name}/ does not exist yet; skipped")
+    return()
+  endif()
+  file(GLOB test_sources CONFIGURE_DEPENDS ${kata_dir}/*_test.cpp)
+  if(NOT test_sources)
+    message(FATAL_ERROR "pool-katas: katas/${name}/ has no *_test.cpp")
+  endif()
+
+  add_executable(kata${number} ${test_sources})
+  target_include_directories(kata${number} PRIVATE ${kata_dir})
+  target_link_libraries(kata${number} PRIVATE harness_${flavour})
+  add_test(NAME kata${name} COMMAND kata${number})
+  set_tests_properties(kata${name} PROPERTIES LABELS "kata;kata${number}" TIMEOUT 60)
+
+  add_test(NAME selfcheck${name}
+           COMMAND ${CMAKE_COMMAND} -DBINARY=$<TARGET_FILE:kata${number}> -DNUMBER=${number}
+                   -DMANIFEST=${POOL_KATAS_MANIFEST_FILE} -P ${CMAKE_SOURCE_DIR}/harness/cmake/selfcheck.cmake)
+  set_tests_properties(selfcheck${name} PROPERTIES LABELS selfcheck TIMEOUT 90)
+
+  # The participants' handout has no solutions/: build the katas alone then.
+  if(IS_DIRECTORY ${solution_dir})
+    set(copies)
+    foreach(source IN LISTS test_sources)
+      get_filename_component(file ${source} NAME)
+      configure_file(${source} ${CMAKE_BINARY_DIR}/solution_tests/${name}/${file} COPYONLY)
+      list(APPEND copies ${CMAKE_BINARY_DIR}/solution_tests/${name}/${file})
+    endforeach()
+    add_executable(solution${number} ${copies})
+    target_include_directories(solution${number} PRIVATE ${solution_dir})
+    target_link_libraries(solution${number} PRIVATE harness_${flavour})
+    add_test(NAME solution${name} COMMAND solution${number})
+    set_tests_properties(solution${name} PROPERTIES LABELS solution TIMEOUT 60)
+  endif()
+endfunction()
+
+function(pool_katas_from_manifest manifest)
+  set(POOL_KATAS_MANIFEST_FILE ${manifest})
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${manifest})
+  file(STRINGS ${manifest} lines)
+  set(seen)
+  foreach(line IN LISTS lines)
+    if(line MATCHES "^[ \t]*(#|$)")
+      continue()
+    endif()
+    if(NOT line MATCHES "${POOL_KATAS_MANIFEST_LINE}")
+      message(FATAL_ERROR "pool-katas: cannot read this line of ${manifest}:\n  ${line}\n"
+                          "expected: NN  slug  address|thread|undefined  signature-regex")
+    endif()
+    set(number ${CMAKE_MATCH_1})
+    if(number IN_LIST seen)
+      message(FATAL_ERROR "pool-katas: kata ${number} is declared twice in ${manifest}")
+    endif()
+    list(APPEND seen ${number})
+    pool_katas_add_kata(${number} ${CMAKE_MATCH_2} ${CMAKE_MATCH_3})
+  endforeach()
+endfunction()

@@ -1,0 +1,51 @@
+# Sanitizer flavours used by the manifest, and a check that the compiler can
+# actually link each of them (a missing runtime is the usual fresh-machine
+# failure, and it deserves one clear line rather than a linker error later).
+#
+#   address    AddressSanitizer + UndefinedBehaviorSanitizer + LeakSanitizer
+#   thread     ThreadSanitizer
+#   undefined  UndefinedBehaviorSanitizer alone
+#   none       no sanitizer (benchmarks)
+
+include(CheckCXXSourceCompiles)
+
+set(POOL_KATAS_FLAVOURS address thread undefined)
+
+function(pool_katas_sanitizer_flags flavour out)
+  if(flavour STREQUAL "address")
+    set(flags -fsanitize=address,undefined)
+  elseif(flavour STREQUAL "thread")
+    set(flags -fsanitize=thread)
+  elseif(flavour STREQUAL "undefined")
+    set(flags -fsanitize=undefined)
+  elseif(flavour STREQUAL "none")
+    set(${out} "" PARENT_SCOPE)
+    return()
+  else()
+    message(FATAL_ERROR "pool-katas: unknown sanitizer '${flavour}' (use address, thread or undefined)")
+  endif()
+  # Without -fno-sanitize-recover a UBSan report scrolls past and the test
+  # still passes; frame pointers give readable stacks.
+  list(APPEND flags -fno-sanitize-recover=all -fno-omit-frame-pointer)
+  set(${out} ${flags} PARENT_SCOPE)
+endfunction()
+
+foreach(flavour IN LISTS POOL_KATAS_FLAVOURS)
+  pool_katas_sanitizer_flags(${flavour} flags)
+  set(CMAKE_REQUIRED_FLAGS "${flags}")
+  string(REPLACE ";" " " CMAKE_REQUIRED_FLAGS "${flags}")
+  set(CMAKE_REQUIRED_LINK_OPTIONS ${flags})
+  set(CMAKE_REQUIRED_QUIET ON)
+  check_cxx_source_compiles("int main() { return 0; }" POOL_KATAS_CAN_${flavour})
+  unset(CMAKE_REQUIRED_FLAGS)
+  unset(CMAKE_REQUIRED_LINK_OPTIONS)
+  if(NOT POOL_KATAS_CAN_${flavour})
+    if(CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+      set(hint "apt-get install libclang-rt-dev")
+    else()
+      set(hint "apt-get install libasan8 libtsan2 libubsan1 (the runtimes of your GCC)")
+    endif()
+    message(FATAL_ERROR "pool-katas: ${CMAKE_CXX_COMPILER_ID} ${CMAKE_CXX_COMPILER_VERSION} cannot link with "
+                        "-fsanitize for '${flavour}': install its sanitizer runtime (${hint}).")
+  endif()
+endforeach()

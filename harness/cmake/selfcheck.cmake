@@ -1,0 +1,39 @@
+# cmake -DBINARY=<kata binary> -DNUMBER=NN -DMANIFEST=<manifest> -P selfcheck.cmake
+#
+# Passes only when the unfixed kata fails for the reason it was written for:
+# a non-zero exit status AND output matching the signature the manifest
+# declares. A kata that passes, hangs, or fails some other way is a defect of
+# the suite, and this says which.
+
+file(STRINGS "${MANIFEST}" lines REGEX "^${NUMBER}[ \t]")
+list(LENGTH lines count)
+if(NOT count EQUAL 1)
+  message(FATAL_ERROR "selfcheck: kata ${NUMBER} is not declared exactly once in ${MANIFEST}")
+endif()
+string(REGEX REPLACE "^[0-9]+[ \t]+[a-z0-9_]+[ \t]+[a-z]+[ \t]+" "" signature "${lines}")
+
+if(NOT EXISTS "${BINARY}")
+  message(FATAL_ERROR "selfcheck: kata ${NUMBER} was not built (${BINARY} is missing): does it still compile?")
+endif()
+
+execute_process(COMMAND "${BINARY}" RESULT_VARIABLE status OUTPUT_VARIABLE output ERROR_VARIABLE output
+                TIMEOUT 60)
+
+if(status STREQUAL "0")
+  message(FATAL_ERROR "selfcheck: kata ${NUMBER} PASSES as shipped; it must fail until it is fixed.")
+endif()
+if(status MATCHES "timeout")
+  message(FATAL_ERROR "selfcheck: kata ${NUMBER} did not finish (${status}); it must fail, not hang.")
+endif()
+if(NOT output MATCHES "${signature}")
+  string(LENGTH "${output}" length)
+  math(EXPR from "${length} - 3000")
+  if(from LESS 0)
+    set(from 0)
+  endif()
+  string(SUBSTRING "${output}" ${from} -1 tail)
+  message(FATAL_ERROR "selfcheck: kata ${NUMBER} fails (status ${status}) but not with its signature "
+                      "/${signature}/. Output ends with:\n${tail}")
+endif()
+string(REGEX MATCH "${signature}" matched "${output}")
+message(STATUS "kata ${NUMBER} fails as designed (status ${status}): ${matched}")

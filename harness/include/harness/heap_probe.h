@@ -1,0 +1,25 @@
+// harness/heap_probe.h — how many heap bytes the program holds right now.
+//
+// What it promises
+//   * live_heap_bytes() counts the bytes of every allocation made through
+//     malloc/new and not yet freed, whichever allocator is linked in: the
+//     AddressSanitizer or ThreadSanitizer allocator (through the sanitizer
+//     allocator interface), or glibc's malloc without a sanitizer.
+//   * Differences between two readings on one thread are meaningful to within
+//     a few KiB of allocator bookkeeping; the memory katas compare against
+//     bounds measured in MiB.
+//
+// What it does not promise
+//   * resident memory (RSS), or memory the allocator keeps cached for reuse;
+//   * an exact figure while other threads allocate concurrently.
+#pragma once
+
+#include <cstddef>
+
+namespace harness {
+
+std::size_t live_heap_bytes();
+
+inline constexpr std::size_t kMiB = std::size_t{1} << 20;
+
+}  // namespace harness

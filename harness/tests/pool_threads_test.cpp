@@ -1,0 +1,144 @@
+// The pool across threads: hand-over, exclusive ownership under stress,
+// thread exit. Run under ThreadSanitizer as well as AddressSanitizer.
+#include <latch>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "harness/pool.h"
+#include "tracked.h"
+
+namespace {
+
+using harness::Pool;
+
+TEST(PoolThreadsTest, AnObjectPutOnOneThreadIsHandedToAnother) {
+  Pool<Tracked> pool{Tracked::make};
+  Tracked* put_by_a = nullptr;
+  std::latch put_done(1);
+
+  std::thread a([&] {
+    auto object = pool.get();
+    object->value = 42;
+    put_by_a = object.get();
+    pool.put(std::move(object));
+    put_done.count_down();
+  });
+  std::thread b([&] {
+    put_done.wait();
+    auto object = pool.get();
+    EXPECT_EQ(object.get(), put_by_a) << "another thread's cached object should be handed over";
+    EXPECT_EQ(object->value, 42) << "writes made before put() must be visible to the next holder";
+    pool.put(std::move(object));
+  });
+  a.join();
+  b.join();
+  EXPECT_EQ(pool.stats().factory_calls, 1u);
+}
+
+TEST(PoolThreadsTest, NeverHandsOneObjectToTwoHoldersAtOnce) {
+  Pool<Tracked> pool{Tracked::make};
+  constexpr int kThreads = 4;
+  constexpr int kRounds = 20000;
+  std::atomic<int> double_holds{0};
+  std::atomic<bool> stop_collecting{false};
+
+  std::thread collector([&] {
+    while (!stop_collecting.load()) {
+      pool.collect();
+      std::this_thread::yield();
+    }
+  });
+  std::vector<std::thread> workers;
+  for (int t = 0; t < kThreads; ++t) {
+    workers.emplace_back([&, t] {
+      std::vector<std::unique_ptr<Tracked>> held;
+      for (int i = 0; i < kRounds; ++i) {
+        auto object = pool.get();
+        if (object->held.exchange(true)) double_holds.fetch_add(1);
+        object->value = t;  // a plain write: TSan flags it if ownership overlaps
+        held.push_back(std::move(object));
+        if (held.size() == static_cast<std::size_t>(1 + i % 3)) {
+          for (auto& h : held) {
+            h->held.store(false);
+            pool.put(std::move(h));
+          }
+          held.clear();
+        }
+      }
+      for (auto& h : held) {
+        h->held.store(false);
+        pool.put(std::move(h));
+      }
+    });
+  }
+  for (auto& w : workers) w.join();
+  stop_collecting.store(true);
+  collector.join();
+
+  EXPECT_EQ(double_holds.load(), 0) << "an object was given to two holders at the same time";
+  const harness::PoolStats s = pool.stats();
+  EXPECT_EQ(s.gets, static_cast<std::uint64_t>(kThreads) * kRounds);
+  EXPECT_EQ(s.gets, s.hits + s.factory_calls);
+  EXPECT_EQ(s.puts, s.gets);
+}
+
+TEST(PoolThreadsTest, EveryObjectIsDestroyedExactlyOnce) {
+  const int live_before = Tracked::live.load();
+  const int created_before = Tracked::created.load();
+  {
+    Pool<Tracked> pool{Tracked::make};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) {
+      threads.emplace_back([&] {
+        for (int i = 0; i < 1000; ++i) {
+          auto a = pool.get();
+          auto b = pool.get();
+          pool.put(std::move(a));
+          if (i % 100 == 0) pool.collect();
+          pool.put(std::move(b));
+        }
+      });
+    }
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(static_cast<std::uint64_t>(Tracked::created.load() - created_before), pool.stats().factory_calls);
+  }
+  EXPECT_EQ(Tracked::live.load(), live_before) << "objects leaked or destroyed twice";
+}
+
+TEST(PoolThreadsTest, AnExitedThreadsCacheIsNeitherLostNorLeaked) {
+  const int live_before = Tracked::live.load();
+  {
+    Pool<Tracked> pool{Tracked::make};
+    Tracked* cached_by_thread = nullptr;
+    std::thread worker([&] {
+      auto object = pool.get();
+      cached_by_thread = object.get();
+      pool.put(std::move(object));
+    });
+    worker.join();
+
+    auto object = pool.get();
+    EXPECT_EQ(object.get(), cached_by_thread) << "the exited thread's object should still be reusable";
+    pool.put(std::move(object));
+
+    std::thread second([&] { pool.put(Tracked::make()); });
+    second.join();
+  }
+  EXPECT_EQ(Tracked::live.load(), live_before);
+}
+
+TEST(PoolThreadsTest, ManyShortLivedThreadsKeepExactCounters) {
+  Pool<Tracked> pool{Tracked::make};
+  constexpr int kThreads = 3 * static_cast<int>(harness::kMaxThreads);
+  for (int t = 0; t < kThreads; ++t) {
+    std::thread([&] { pool.put(pool.get()); }).join();
+  }
+  const harness::PoolStats s = pool.stats();
+  EXPECT_EQ(s.gets, static_cast<std::uint64_t>(kThreads));
+  EXPECT_EQ(s.factory_calls, 1u) << "each new thread should find the object the previous one cached";
+  EXPECT_LE(harness::threads_seen(), harness::kMaxThreads);
+}
+
+}  // namespace
