@@ -27,12 +27,16 @@ function(pool_katas_sanitizer_flags flavour out)
   # Without -fno-sanitize-recover a UBSan report scrolls past and the test
   # still passes; frame pointers give readable stacks.
   list(APPEND flags -fno-sanitize-recover=all -fno-omit-frame-pointer)
+  # libstdc++ declares std::string's members extern templates, so their code
+  # runs from the uninstrumented shared library and ThreadSanitizer never sees
+  # a race on a string. Its assertion mode compiles them into each binary
+  # instead (and adds bounds checks, welcome in a teaching suite).
+  list(APPEND flags -D_GLIBCXX_ASSERTIONS)
   set(${out} ${flags} PARENT_SCOPE)
 endfunction()
 
 foreach(flavour IN LISTS POOL_KATAS_FLAVOURS)
   pool_katas_sanitizer_flags(${flavour} flags)
-  set(CMAKE_REQUIRED_FLAGS "${flags}")
   string(REPLACE ";" " " CMAKE_REQUIRED_FLAGS "${flags}")
   set(CMAKE_REQUIRED_LINK_OPTIONS ${flags})
   set(CMAKE_REQUIRED_QUIET ON)

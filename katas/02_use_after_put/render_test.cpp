@@ -1,0 +1,49 @@
+// Kata 02: a greeting returned by render() must stay intact for as long as
+// the caller reads it, even while other threads render.
+#include <latch>
+#include <string>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "render.h"
+
+TEST(UseAfterPut, RendersTheGreeting) {
+  const std::string& greeting = render("alice");
+  EXPECT_EQ(greeting, "hello alice");
+}
+
+TEST(UseAfterPut, RenderingReusesThePooledBuffer) {
+  render("warm-up");
+  const harness::PoolStats before = render_buffers.stats();
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(render("bob"), "hello bob");
+  const harness::PoolStats after = render_buffers.stats();
+  EXPECT_EQ(after.gets - before.gets, 3u) << "render() must build the greeting in a buffer from render_buffers";
+  EXPECT_EQ(after.factory_calls, before.factory_calls) << "render() should reuse the pooled buffer, not make new ones";
+}
+
+// Thread A renders, lets B go, then reads its greeting. B renders right
+// after. The latch orders B's render after A's, but nothing orders A's read
+// against B's render: if both touch the same memory, ThreadSanitizer reports
+// it on every run, whichever thread happens to be faster.
+TEST(UseAfterPut, AGreetingStaysIntactWhileAnotherThreadRenders) {
+  std::latch a_has_rendered(1);
+  std::string read_by_a;
+  std::string read_by_b;
+
+  std::thread a([&] {
+    const std::string& greeting = render("alice");
+    a_has_rendered.count_down();
+    read_by_a = greeting;
+  });
+  std::thread b([&] {
+    a_has_rendered.wait();
+    read_by_b = render("bob");
+  });
+  a.join();
+  b.join();
+
+  EXPECT_EQ(read_by_a, "hello alice") << "alice's greeting changed after render() returned it: "
+                                         "another caller was writing into the same buffer";
+  EXPECT_EQ(read_by_b, "hello bob");
+}
