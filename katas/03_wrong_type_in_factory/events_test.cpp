@@ -1,0 +1,45 @@
+// Kata 03: each pool must hand out the kind of event its callers expect.
+#include <gtest/gtest.h>
+
+#include "events.h"
+
+TEST(WrongTypeInFactory, ClicksAreDescribed) {
+  EXPECT_EQ(on_click(3, 4), "click at 3,4");
+  EXPECT_EQ(on_click(10, 20), "click at 10,20");
+}
+
+TEST(WrongTypeInFactory, KeyPressesAreDescribed) {
+  EXPECT_EQ(on_key('q'), "key q") << "on_key() worked on an event that is not a key press";
+  EXPECT_EQ(on_key('w'), "key w") << "on_key() worked on an event that is not a key press";
+}
+
+// Whatever a pool hands out, its callers treat as their own kind of event.
+// (auto: the test also compiles if a pool is declared over the derived type.)
+TEST(WrongTypeInFactory, EachPoolHandsOutItsOwnKindOfEvent) {
+  auto press = key_presses.get();
+  EXPECT_NE(dynamic_cast<KeyPress*>(press.get()), nullptr)
+      << "key_presses handed out an event that is not a KeyPress: every caller that treats it as one "
+         "reads and writes an object of another type";
+  key_presses.put(std::move(press));
+
+  auto click = clicks.get();
+  EXPECT_NE(dynamic_cast<Click*>(click.get()), nullptr) << "clicks handed out an event that is not a Click";
+  clicks.put(std::move(click));
+}
+
+TEST(WrongTypeInFactory, EventsAreReused) {
+  on_key('a');  // from here on each pool holds an event
+  on_click(0, 0);
+  const harness::PoolStats keys_before = key_presses.stats();
+  const harness::PoolStats clicks_before = clicks.stats();
+  for (char key : {'x', 'y', 'z'}) EXPECT_EQ(on_key(key), std::string("key ") + key);
+  EXPECT_EQ(on_click(5, 6), "click at 5,6");
+  const harness::PoolStats keys_after = key_presses.stats();
+  const harness::PoolStats clicks_after = clicks.stats();
+  EXPECT_EQ(keys_after.gets - keys_before.gets, 3u) << "on_key() must take its event from key_presses";
+  EXPECT_EQ(keys_after.factory_calls, keys_before.factory_calls)
+      << "on_key() should reuse the pooled key press, not make a new one each time";
+  EXPECT_EQ(clicks_after.gets - clicks_before.gets, 1u) << "on_click() must take its event from clicks";
+  EXPECT_EQ(clicks_after.factory_calls, clicks_before.factory_calls)
+      << "on_click() should reuse the pooled click, not make a new one each time";
+}

@@ -1,0 +1,30 @@
+// Kata 04: an encoder's scratch buffers must have exactly one owner, and must
+// still be there for the next call.
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "encoder.h"
+
+TEST(CopiedPool, EncodesOneReading) {
+  Encoder encoder;
+  EXPECT_EQ(encoder.encode({"temp", 21}), "temp=21");
+  EXPECT_EQ(encoder.encode({"wind", -3}), "wind=-3");
+}
+
+TEST(CopiedPool, EncodesABatchWithAnEncoderThatWasUsedBefore) {
+  Encoder encoder;
+  EXPECT_EQ(encoder.encode({"temp", 21}), "temp=21");  // the encoder now caches a buffer
+  EXPECT_EQ(encode_batch(encoder, {{"temp", 22}, {"wind", 4}}), "temp=22\nwind=4\n");
+}  // the encoder deletes its cached buffer here, and must be the only one to do so
+
+TEST(CopiedPool, ScratchBufferIsReusedAcrossBatches) {
+  Encoder encoder;
+  EXPECT_EQ(encode_batch(encoder, {{"a", 1}, {"b", 2}, {"c", 3}}), "a=1\nb=2\nc=3\n");
+  EXPECT_EQ(encode_batch(encoder, {{"d", 4}}), "d=4\n");
+  EXPECT_EQ(encoder.buffers_cached(), 1u)
+      << "after two batches the encoder should still hold its scratch buffer for the next call; "
+         "the buffer encode_batch() used never came back to this encoder";
+  EXPECT_EQ(encoder.buffers_made(), 1u)
+      << "one scratch buffer is enough for every reading of both batches";
+}

@@ -1,0 +1,75 @@
+// Kata 05: once a caller is done with its payload, nothing in the pool may
+// keep it alive.
+#include <cstddef>
+#include <memory>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "harness/heap_probe.h"
+#include "totals.h"
+
+namespace {
+
+struct Payload {
+  std::shared_ptr<const std::string> text;
+  Totals expected;
+};
+
+// Rows "id,amount" (amount = id % 100) until the payload is `size` bytes long.
+Payload make_payload(std::size_t size) {
+  Payload payload;
+  std::string text;
+  text.reserve(size + 32);  // allocated once, so its size on the heap is known
+  for (std::size_t id = 0; text.size() < size; ++id) {
+    const long long amount = static_cast<long long>(id % 100);
+    text += std::to_string(id) + "," + std::to_string(amount) + "\n";
+    ++payload.expected.rows;
+    payload.expected.amount += amount;
+  }
+  payload.text = std::make_shared<const std::string>(std::move(text));
+  return payload;
+}
+
+}  // namespace
+
+TEST(PinnedPayload, TotalsTheRows) {
+  const Totals small = total(std::make_shared<const std::string>("7,10\n8,20\n9,12"));
+  EXPECT_EQ(small.rows, 3u);
+  EXPECT_EQ(small.amount, 42);
+
+  const Payload payload = make_payload(64 * 1024);
+  const Totals totals = total(payload.text);
+  EXPECT_EQ(totals.rows, payload.expected.rows);
+  EXPECT_EQ(totals.amount, payload.expected.amount);
+}
+
+TEST(PinnedPayload, DecodersAreReused) {
+  total(make_payload(1024).text);  // from here on the pool holds a decoder
+  const harness::PoolStats before = decoders.stats();
+  EXPECT_EQ(total(make_payload(2048).text).rows, make_payload(2048).expected.rows);
+  EXPECT_EQ(total(make_payload(4096).text).rows, make_payload(4096).expected.rows);
+  const harness::PoolStats after = decoders.stats();
+  EXPECT_EQ(after.gets - before.gets, 2u) << "total() must take its decoder from the decoders pool";
+  EXPECT_EQ(after.factory_calls, before.factory_calls) << "total() should reuse the pooled decoder, not make new ones";
+}
+
+TEST(PinnedPayload, ThePayloadIsFreedOnceTheCallerDropsIt) {
+  total(make_payload(1024).text);  // from here on the pool holds a decoder
+  const std::size_t baseline = harness::live_heap_bytes();
+  {
+    const Payload payload = make_payload(10 * harness::kMiB);
+    const Totals totals = total(payload.text);
+    EXPECT_EQ(totals.rows, payload.expected.rows);
+    EXPECT_EQ(totals.amount, payload.expected.amount);
+  }  // the caller is done with its payload: the only copy of the 10 MiB goes here
+  const std::size_t after = harness::live_heap_bytes();
+
+  // What may legitimately stay: the decoder's scratch vector (a few dozen bytes)
+  // and allocator bookkeeping (a few KiB). 1 MiB is far above that and far
+  // below the 10 MiB payload, so only a kept payload can cross it.
+  const std::size_t allowance = harness::kMiB;
+  EXPECT_LE(after, baseline + allowance)
+      << "the pooled decoder still holds the caller's payload: " << (after - baseline) / harness::kMiB
+      << " MiB stayed alive after the caller let go of it";
+}

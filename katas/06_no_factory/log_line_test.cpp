@@ -1,0 +1,44 @@
+// Kata 06: log_line() must work on every call, including the first one and
+// the first one after the pool has thrown its cached buffers away.
+#include <string>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "log_line.h"
+
+TEST(NoFactory, FormatsALogLine) {
+  EXPECT_EQ(log_line("warn", "disk almost full"), "[warn] disk almost full")
+      << "the very first log line must work, when the pool has nothing cached yet";
+}
+
+TEST(NoFactory, KeepsWorkingAfterThePoolDropsItsBuffers) {
+  log_line("info", "warm-up");
+  // Like a garbage-collection cycle in Go: two collections empty the pool.
+  line_buffers.collect();
+  line_buffers.collect();
+  EXPECT_EQ(line_buffers.stats().cached, 0u);
+  EXPECT_EQ(log_line("error", "cache lost"), "[error] cache lost")
+      << "log_line() must cope with an empty pool: the pool may drop its cache at any moment";
+}
+
+TEST(NoFactory, WorksOnANewThread) {
+  line_buffers.collect();
+  line_buffers.collect();
+  std::string line;
+  std::thread worker([&] { line = log_line("debug", "from a worker"); });
+  worker.join();
+  EXPECT_EQ(line, "[debug] from a worker") << "a thread that finds the pool empty must still get a buffer";
+}
+
+TEST(NoFactory, LogLinesReuseOnePooledBuffer) {
+  log_line("info", "warm-up");  // from here on the pool holds a buffer
+  const harness::PoolStats before = line_buffers.stats();
+  for (const char* message : {"one", "two", "three", "four"}) {
+    EXPECT_EQ(log_line("info", message), std::string("[info] ") + message);
+  }
+  const harness::PoolStats after = line_buffers.stats();
+  EXPECT_EQ(after.gets - before.gets, 4u) << "log_line() must assemble the line in a buffer taken from line_buffers";
+  EXPECT_EQ(after.hits - before.hits, 4u)
+      << "each call should reuse the buffer the previous call put back, instead of making a new one";
+}

@@ -1,0 +1,26 @@
+// Sends greetings in the background. The greeting is formatted at once, in a
+// pooled buffer; a worker thread then hands it to `deliver` (a slow network
+// call in real life) while the caller carries on with the next request.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <thread>
+
+#include "harness/pool.h"
+
+using Deliver = std::function<void(const std::string& greeting)>;
+
+inline harness::Pool<std::string> outgoing_buffers{[] { return std::make_unique<std::string>(); }};
+
+// Returns the worker; the caller joins it (or lets it join itself) later.
+inline std::jthread send_greeting(std::string_view name, Deliver deliver) {
+  harness::Lease<std::string> buffer = outgoing_buffers.lease();
+  buffer->clear();
+  *buffer += "hello ";
+  *buffer += name;
+  std::string* greeting = buffer.get();
+  return std::jthread([greeting, deliver = std::move(deliver)] { deliver(*greeting); });
+}

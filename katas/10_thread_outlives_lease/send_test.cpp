@@ -1,0 +1,63 @@
+// Kata 10: a greeting sent in the background must reach `deliver` intact,
+// however long the worker takes and whatever the caller does meanwhile.
+#include <chrono>
+#include <semaphore>
+#include <string>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "send.h"
+
+TEST(ThreadOutlivesLease, DeliversTheGreetingOnAWorkerThread) {
+  std::string delivered;
+  std::thread::id delivered_on;
+  std::jthread worker = send_greeting("alice", [&](const std::string& greeting) {
+    delivered = greeting;
+    delivered_on = std::this_thread::get_id();
+  });
+  worker.join();
+  EXPECT_EQ(delivered, "hello alice") << "deliver() did not receive alice's greeting";
+  EXPECT_NE(delivered_on, std::this_thread::get_id())
+      << "the greeting must be delivered by the worker thread, not by the caller";
+}
+
+TEST(ThreadOutlivesLease, GreetingsAreFormattedInThePooledBuffer) {
+  send_greeting("warm-up", [](const std::string&) {}).join();
+  const harness::PoolStats before = outgoing_buffers.stats();
+  for (const char* name : {"bob", "carol", "dave"}) {
+    std::string delivered;
+    send_greeting(name, [&](const std::string& greeting) { delivered = greeting; }).join();
+    EXPECT_EQ(delivered, std::string("hello ") + name);
+  }
+  const harness::PoolStats after = outgoing_buffers.stats();
+  EXPECT_EQ(after.gets - before.gets, 3u) << "send_greeting() must format the greeting in a buffer from outgoing_buffers";
+  EXPECT_EQ(after.factory_calls, before.factory_calls)
+      << "one send at a time should keep reusing the pooled buffer, not make new ones";
+}
+
+// Delivery is slow: alice's worker reads its greeting only once the caller
+// has moved on and is sending to bob. The semaphore orders bob's send after
+// alice's, but nothing orders alice's read against bob's send: if both touch
+// the same memory, ThreadSanitizer reports it on every run, whichever thread
+// happens to be faster. (The timeout only ends the wait if send_greeting()
+// never returns before its worker is done; it is not part of the schedule.)
+TEST(ThreadOutlivesLease, AGreetingStaysIntactWhileTheCallerSendsTheNext) {
+  std::binary_semaphore caller_moved_on(0);
+  std::string delivered_to_alice;
+  std::string delivered_to_bob;
+
+  std::jthread alice = send_greeting("alice", [&](const std::string& greeting) {
+    const bool in_time = caller_moved_on.try_acquire_for(std::chrono::seconds(10));
+    EXPECT_TRUE(in_time) << "send_greeting() waited for its worker instead of returning to the caller";
+    delivered_to_alice = greeting;
+  });
+  caller_moved_on.release();
+  std::jthread bob = send_greeting("bob", [&](const std::string& greeting) { delivered_to_bob = greeting; });
+  alice.join();
+  bob.join();
+
+  EXPECT_EQ(delivered_to_alice, "hello alice") << "alice's greeting changed before her worker delivered it: "
+                                                  "the caller was already writing the next greeting into it";
+  EXPECT_EQ(delivered_to_bob, "hello bob");
+}

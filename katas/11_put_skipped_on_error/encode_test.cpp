@@ -1,0 +1,51 @@
+// Kata 11: a record that cannot be encoded is refused, and refusing it must
+// not cost the pool its buffer.
+#include <stdexcept>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "encode.h"
+
+TEST(PutSkippedOnError, EncodesARecordAsOneLine) {
+  EXPECT_EQ(encode({{"user", "alice"}, {"id", "7"}}), "user=alice;id=7;");
+  EXPECT_EQ(encode({}), "");
+}
+
+TEST(PutSkippedOnError, RefusesAFieldNameThatWouldBreakTheLine) {
+  try {
+    encode({{"user", "alice"}, {"bad=name", "x"}});
+    ADD_FAILURE() << "a field name containing '=' must be refused";
+  } catch (const std::invalid_argument& error) {
+    EXPECT_NE(std::string(error.what()).find("bad=name"), std::string::npos)
+        << "the error should name the field it refused, but says: " << error.what();
+  }
+  EXPECT_THROW(encode({{"", "x"}}), std::invalid_argument) << "an empty field name must be refused";
+}
+
+// One caller at a time needs one buffer: a call takes it, and gives it back
+// before the next call takes it again. So after the very first call ever, the
+// factory has no reason to run again, whether calls succeed or fail.
+TEST(PutSkippedOnError, FailedCallsGiveTheirBufferBack) {
+  EXPECT_EQ(encode({{"warm", "up"}}), "warm=up;");
+  const harness::PoolStats before = line_buffers.stats();
+  int refused = 0;
+  for (int i = 0; i < 10; ++i) {
+    try {
+      encode({{"user", "alice"}, {"bad;name", "x"}});
+    } catch (const std::invalid_argument&) {
+      ++refused;
+    }
+    const std::string id = std::to_string(i);
+    EXPECT_EQ(encode({{"id", id}}), "id=" + id + ";");
+  }
+  const harness::PoolStats after = line_buffers.stats();
+
+  EXPECT_EQ(refused, 10) << "every record with a ';' in a field name must be refused";
+  EXPECT_GE(after.gets - before.gets, 10u) << "encode() must build its line in a buffer from line_buffers";
+  EXPECT_EQ(after.factory_calls, 1u)
+      << "the factory ran " << after.factory_calls << " times instead of once (for the very first call): "
+      << "a call that fails never puts its buffer back, so the next call has to make a new one";
+  EXPECT_EQ(after.puts - before.puts, after.gets - before.gets)
+      << "every buffer encode() takes from line_buffers must go back to it";
+}

@@ -1,0 +1,28 @@
+// Kata 13: format_table() lays out rows under a header, with a formatter from
+// the pool that is built once and then reused.
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "table.h"
+
+TEST(FactoryCallsGet, FormatsAHeaderAndOneLinePerRow) {
+  EXPECT_EQ(format_table({{"1", "alice"}, {"22", "bob"}}),
+            "id    name      \n"
+            "1     alice     \n"
+            "22    bob       \n");
+}
+
+TEST(FactoryCallsGet, AnEmptyTableIsJustTheHeader) {
+  EXPECT_EQ(format_table({}), "id    name      \n") << "a formatter must come with the table's header line";
+}
+
+TEST(FactoryCallsGet, TablesReuseThePooledFormatter) {
+  format_table({{"0", "warm-up"}});  // from here on the pool holds a formatter
+  const harness::PoolStats before = row_formatters.stats();
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(format_table({{"7", "carol"}}), "id    name      \n7     carol     \n");
+  const harness::PoolStats after = row_formatters.stats();
+  EXPECT_EQ(after.gets - before.gets, 3u) << "format_table() must take its formatter from row_formatters";
+  EXPECT_EQ(after.factory_calls, before.factory_calls) << "format_table() should reuse the pooled formatter, "
+                                                          "not build a new one for every table";
+}

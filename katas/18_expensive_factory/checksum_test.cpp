@@ -1,0 +1,66 @@
+// Kata 18: checksums must be right, and a pool miss must stay cheap: the
+// lookup table is computed once per program, not once per new engine.
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "checksum.h"
+
+namespace {
+
+// CRC-32 the slow way, one bit at a time, with no table at all.
+std::uint32_t bitwise_crc32(std::string_view message) {
+  std::uint32_t crc = 0xFFFFFFFFu;
+  for (unsigned char b : message) {
+    crc ^= b;
+    for (int bit = 0; bit < 8; ++bit) crc = (crc & 1u) ? 0xEDB88320u ^ (crc >> 1) : crc >> 1;
+  }
+  return crc ^ 0xFFFFFFFFu;
+}
+
+// Two collect() calls in a row drop everything the pool holds (the first
+// moves it to the victim tier, the second destroys it): the next get() misses.
+void drop_cached_engines() {
+  crc_engines.collect();
+  crc_engines.collect();
+}
+
+}  // namespace
+
+TEST(ExpensiveFactory, ComputesTheStandardCheckValues) {
+  EXPECT_EQ(crc32(""), 0x00000000u);
+  EXPECT_EQ(crc32("123456789"), 0xCBF43926u);
+  EXPECT_EQ(crc32("The quick brown fox jumps over the lazy dog"), 0x414FA339u);
+}
+
+TEST(ExpensiveFactory, EveryByteValueIsChecksummedRight) {
+  std::string all_bytes;
+  for (int b = 0; b < 256; ++b) all_bytes += static_cast<char>(b);
+  EXPECT_EQ(crc32(all_bytes), bitwise_crc32(all_bytes)) << "some entries of the lookup table are wrong";
+}
+
+// The pool may drop its engines at any collect(), so misses are normal. The
+// table depends on nothing but the polynomial: one computation serves the
+// whole program, however many engines the pool makes. Hence the bound of 1
+// for the whole run (0 is fine too, for a table computed at compile time),
+// against 20 misses here.
+TEST(ExpensiveFactory, TheTableIsComputedOnceHoweverOftenThePoolMisses) {
+  constexpr int kBatches = 20;
+  const std::vector<std::string> messages = {"GET /index.html", "PUT /upload 4096", "a"};
+  const harness::PoolStats before = crc_engines.stats();
+  for (int batch = 0; batch < kBatches; ++batch) {
+    drop_cached_engines();
+    for (const std::string& m : messages) EXPECT_EQ(crc32(m), bitwise_crc32(m)) << "wrong checksum for \"" << m << '"';
+  }
+  const harness::PoolStats after = crc_engines.stats();
+
+  EXPECT_EQ(after.gets - before.gets, kBatches * messages.size()) << "crc32() must take its engine from crc_engines";
+  EXPECT_EQ(after.factory_calls - before.factory_calls, std::uint64_t{kBatches})
+      << "each batch should start with one pool miss (the pool was just emptied) and then reuse that engine";
+  EXPECT_LE(tables_built(), 1) << "the CRC lookup table was computed again for every engine the pool had to make: "
+                               << kBatches << " pool misses, " << tables_built()
+                               << " table computations, although the table never changes";
+}

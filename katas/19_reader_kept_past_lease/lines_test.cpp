@@ -1,0 +1,70 @@
+// Kata 19: a Lines view must keep yielding the lines of its own text, however
+// many other views are made and read meanwhile.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "lines.h"
+
+namespace {
+
+using LineList = std::vector<std::string>;
+
+LineList read_all(Lines& lines) {
+  LineList out;
+  while (std::optional<std::string_view> line = lines.next()) out.emplace_back(*line);
+  return out;
+}
+
+}  // namespace
+
+TEST(ReaderKeptPastLease, YieldsEveryLineInOrder) {
+  Lines lines = lines_of("alpha\nbeta\n\ngamma");
+  EXPECT_EQ(read_all(lines), (LineList{"alpha", "beta", "", "gamma"}));
+}
+
+TEST(ReaderKeptPastLease, EachViewReadsItsOwnText) {
+  const std::string config = "host=example.org\nport=8080\n";
+  const std::string users = "alice\nbob\ncarol\n";
+  Lines config_lines = lines_of(config);
+  Lines user_lines = lines_of(users);
+
+  EXPECT_EQ(read_all(config_lines), (LineList{"host=example.org", "port=8080"}))
+      << "the view over the config text yielded the users text's lines instead: "
+         "making a second view changed what the first one reads";
+  EXPECT_EQ(read_all(user_lines), (LineList{"alice", "bob", "carol"}))
+      << "the view over the users text lost lines: reading the first view used them up";
+}
+
+TEST(ReaderKeptPastLease, TwoViewsReadInTurnsKeepTheirOwnPlace) {
+  const std::string left = "L1\nL2\nL3";
+  const std::string right = "R1\nR2\nR3";
+  Lines a = lines_of(left);
+  Lines b = lines_of(right);
+  LineList from_a, from_b;
+  for (int i = 0; i < 3; ++i) {
+    if (std::optional<std::string_view> line = a.next()) from_a.emplace_back(*line);
+    if (std::optional<std::string_view> line = b.next()) from_b.emplace_back(*line);
+  }
+  EXPECT_EQ(from_a, (LineList{"L1", "L2", "L3"})) << "two views read in turns took lines from the same place";
+  EXPECT_EQ(from_b, (LineList{"R1", "R2", "R3"})) << "two views read in turns took lines from the same place";
+}
+
+TEST(ReaderKeptPastLease, AFinishedViewLeavesItsReaderToTheNextText) {
+  {
+    Lines warm_up = lines_of("warm-up");
+    read_all(warm_up);
+  }  // from here on the pool holds a reader
+  const harness::PoolStats before = line_readers.stats();
+  for (const char* text : {"one\ntwo", "three", "four\nfive\nsix"}) {
+    Lines lines = lines_of(text);
+    EXPECT_FALSE(read_all(lines).empty());
+  }
+  const harness::PoolStats after = line_readers.stats();
+  EXPECT_EQ(after.gets - before.gets, 3u) << "lines_of() must take its reader from line_readers";
+  EXPECT_EQ(after.factory_calls, before.factory_calls)
+      << "once a view is gone, its reader should go back to the pool and serve the next text";
+}
