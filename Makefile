@@ -2,12 +2,15 @@
 #   make                 configure, build what compiles, run the katas, show the table
 #   make kata N=03       rebuild and run one kata, with its full output
 #   make status          the table again
+#   make hint N=03       the next hint for kata 03
+#   make watch [N=03]    rerun a kata on every save, move on when it is green
+#   make reset N=03      put kata 03 back as shipped (N=all for every kata)
 #   make test            every solution, selfcheck and harness test (GCC, then Clang)
 #   PRESET=clang make    use the Clang build tree for the workshop
 
 KATA := sh harness/tools/kata
 
-.PHONY: all workshop status kata test clean
+.PHONY: all workshop status kata hint watch reset test clean
 all: workshop
 
 workshop:
@@ -24,3 +27,12 @@ test:
 
 clean:
 	rm -rf build
+
+hint:
+	@$(KATA) hint $(N)
+
+watch:
+	@$(KATA) watch $(N)
+
+reset:
+	@$(KATA) reset $(N) $(if $(YES),--yes)
