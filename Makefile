@@ -6,11 +6,12 @@
 #   make watch [N=03]    rerun a kata on every save, move on when it is green
 #   make reset N=03      put kata 03 back as shipped (N=all for every kata)
 #   make test            every solution, selfcheck and harness test (GCC, then Clang)
+#   make handout         build/pool-katas-handout.tar.gz: the suite without solutions
 #   PRESET=clang make    use the Clang build tree for the workshop
 
 KATA := sh harness/tools/kata
 
-.PHONY: all workshop status kata hint watch reset test clean
+.PHONY: all workshop status kata hint watch reset test handout clean
 all: workshop
 
 workshop:
@@ -36,3 +37,6 @@ watch:
 
 reset:
 	@$(KATA) reset $(N) $(if $(YES),--yes)
+
+handout:
+	@sh harness/tools/handout.sh build/pool-katas-handout.tar.gz

@@ -59,8 +59,10 @@ function(pool_katas_from_manifest manifest)
   set(POOL_KATAS_MANIFEST_FILE ${manifest})
   # A kata folder that appears later (or a solutions/ folder in a handout that
   # gains one) re-runs the configure step: directory times change with entries.
-  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
-               ${manifest} ${CMAKE_SOURCE_DIR}/katas ${CMAKE_SOURCE_DIR}/solutions)
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${manifest} ${CMAKE_SOURCE_DIR}/katas)
+  if(IS_DIRECTORY ${CMAKE_SOURCE_DIR}/solutions)
+    set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/solutions)
+  endif()
   file(STRINGS ${manifest} lines)
   set(seen)
   foreach(line IN LISTS lines)
