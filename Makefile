@@ -6,12 +6,13 @@
 #   make watch [N=03]    rerun a kata on every save, move on when it is green
 #   make reset N=03      put kata 03 back as shipped (N=all for every kata)
 #   make test            every solution, selfcheck and harness test (GCC, then Clang)
+#   make bench           the pool against new/delete and a mutex free list (Google Benchmark)
 #   make handout         build/pool-katas-handout.tar.gz: the suite without solutions
 #   PRESET=clang make    use the Clang build tree for the workshop
 
 KATA := sh harness/tools/kata
 
-.PHONY: all workshop status kata hint watch reset test handout clean
+.PHONY: all workshop status kata hint watch reset test handout bench clean
 all: workshop
 
 workshop:
@@ -40,3 +41,6 @@ reset:
 
 handout:
 	@sh harness/tools/handout.sh build/pool-katas-handout.tar.gz
+
+bench:
+	@$(KATA) bench
