@@ -26,5 +26,5 @@ TEST(CopiedPool, ScratchBufferIsReusedAcrossBatches) {
       << "after two batches the encoder should still hold its scratch buffer for the next call; "
          "the buffer encode_batch() used never came back to this encoder";
   EXPECT_EQ(encoder.buffers_made(), 1u)
-      << "one scratch buffer is enough for every reading of both batches";
+      << "this encoder should have made exactly one scratch buffer and used it for every reading of both batches";
 }

@@ -1,7 +1,7 @@
 // Turns raw input into UI events. Every kind of event derives from Event, so
-// that the dispatcher can handle any of them through one interface; each kind
-// has its own pool, so that a busy input loop reuses events instead of
-// allocating a new one per keystroke.
+// that queues and dispatchers can carry any of them through one interface.
+// Each kind has its own pool, so that a busy input loop reuses events instead
+// of allocating a new one per keystroke.
 #pragma once
 
 #include <memory>
@@ -30,15 +30,15 @@ inline harness::Pool<Event> key_presses{[] { return std::make_unique<KeyPress>()
 
 inline std::string on_click(int x, int y) {
   harness::Lease<Event> event = clicks.lease();
-  Click& click = static_cast<Click&>(*event);
-  click.x = x;
-  click.y = y;
-  return click.describe();
+  Click* click = static_cast<Click*>(event.get());
+  click->x = x;
+  click->y = y;
+  return click->describe();
 }
 
 inline std::string on_key(char key) {
   harness::Lease<Event> event = key_presses.lease();
-  KeyPress& press = static_cast<KeyPress&>(*event);
-  press.key = key;
-  return press.describe();
+  KeyPress* press = static_cast<KeyPress*>(event.get());
+  press->key = key;
+  return press->describe();
 }

@@ -1,9 +1,12 @@
-// Encodes sensor readings as text lines. An Encoder keeps the scratch strings
-// it has finished with in a small free list of its own, so that encoding many
-// readings allocates one scratch string, not one per reading.
+// Encodes sensor readings as text lines. Each line is formatted in a scratch
+// buffer, and an Encoder keeps the buffers it has finished with in a small
+// free list of its own, so that encoding many readings allocates one buffer,
+// not one per reading.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
+#include <cstdio>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,20 +19,18 @@ struct Reading {
 class Encoder {
  public:
   Encoder() = default;
-  // Copies would share the cached buffers and both delete them.
+  // A copy would share the cached buffers, and both would delete them.
   Encoder(const Encoder&) = delete;
   Encoder& operator=(const Encoder&) = delete;
   ~Encoder() {
-    for (std::string* buffer : free_) delete buffer;
+    for (char* buffer : free_) delete[] buffer;
   }
 
   std::string encode(const Reading& reading) {
-    std::string* buffer = take();
-    buffer->clear();
-    *buffer += reading.name;
-    *buffer += '=';
-    *buffer += std::to_string(reading.value);
-    std::string line = *buffer;
+    char* buffer = take();
+    const int length = std::snprintf(buffer, kBufferSize, "%.*s=%d", static_cast<int>(reading.name.size()),
+                                     reading.name.data(), reading.value);
+    std::string line(buffer, std::min(static_cast<std::size_t>(length), kBufferSize - 1));
     free_.push_back(buffer);  // kept for the next call
     return line;
   }
@@ -38,17 +39,19 @@ class Encoder {
   std::size_t buffers_cached() const { return free_.size(); }
 
  private:
-  std::string* take() {
+  static constexpr std::size_t kBufferSize = 256;
+
+  char* take() {
     if (free_.empty()) {
       ++made_;
-      return new std::string;
+      return new char[kBufferSize];
     }
-    std::string* buffer = free_.back();
+    char* buffer = free_.back();
     free_.pop_back();
     return buffer;
   }
 
-  std::vector<std::string*> free_;  // owned: deleted by ~Encoder
+  std::vector<char*> free_;  // owned: deleted by ~Encoder
   std::size_t made_ = 0;
 };
 
