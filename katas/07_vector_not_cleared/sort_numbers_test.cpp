@@ -8,24 +8,25 @@
 
 #include "sort_numbers.h"
 
+const char* const kLeftovers =
+    "numbers from an earlier line turned up in this one: the pooled vector came back still holding them";
+
 TEST(VectorNotCleared, SortsALine) {
   EXPECT_EQ(sort_numbers("3 1 2"), "1 2 3");
 }
 
 TEST(VectorNotCleared, EachLineIsSortedOnItsOwn) {
-  EXPECT_EQ(sort_numbers("30 10 20"), "10 20 30");
-  EXPECT_EQ(sort_numbers("5 -4"), "-4 5")
-      << "numbers from an earlier line turned up in this one: the pooled vector came back still holding them";
-  EXPECT_EQ(sort_numbers(""), "")
-      << "an empty line must give an empty result, not numbers the pooled vector kept from earlier lines";
+  EXPECT_EQ(sort_numbers("30 10 20"), "10 20 30") << kLeftovers;
+  EXPECT_EQ(sort_numbers("5 -4"), "-4 5") << kLeftovers;
+  EXPECT_EQ(sort_numbers(""), "") << "an empty line must give an empty result; " << kLeftovers;
 }
 
 TEST(VectorNotCleared, SortingReusesThePooledVector) {
   sort_numbers("0");  // from here on the pool holds a vector
   const harness::PoolStats before = number_buffers.stats();
-  EXPECT_EQ(sort_numbers("2 1"), "1 2");
-  EXPECT_EQ(sort_numbers("9 7 8"), "7 8 9");
-  EXPECT_EQ(sort_numbers("6"), "6");
+  EXPECT_EQ(sort_numbers("2 1"), "1 2") << kLeftovers;
+  EXPECT_EQ(sort_numbers("9 7 8"), "7 8 9") << kLeftovers;
+  EXPECT_EQ(sort_numbers("6"), "6") << kLeftovers;
   const harness::PoolStats after = number_buffers.stats();
   EXPECT_EQ(after.gets - before.gets, 3u) << "sort_numbers() must parse into a vector taken from number_buffers";
   EXPECT_EQ(after.hits - before.hits, 3u)

@@ -9,17 +9,18 @@
 
 #include "to_json.h"
 
+const std::string kAlice = R"({"name":"alice","age":30})";
+
 TEST(ViewIntoPooledBuffer, EncodesARecord) {
-  EXPECT_EQ(to_json("alice", 30), R"({"name":"alice","age":30})");
+  EXPECT_EQ(to_json("alice", 30), kAlice);
 }
 
 TEST(ViewIntoPooledBuffer, ARecordKeepsItsTextWhenTheNextOneIsEncoded) {
   const auto& alice = to_json("alice", 30);
   const auto& carol = to_json("carol", 41);
-  EXPECT_EQ(alice, R"({"name":"alice","age":30})")
-      << "alice's record turned into the next one: it still pointed into the pooled buffer, "
-         "which the next call cleared and rewrote";
-  EXPECT_EQ(carol, R"({"name":"carol","age":41})");
+  EXPECT_EQ(alice, kAlice) << "alice's record turned into the next one: it still pointed into the pooled "
+                              "buffer, which the next call cleared and rewrote";
+  EXPECT_EQ(carol, std::string(R"({"name":"carol","age":41})"));
 }
 
 TEST(ViewIntoPooledBuffer, ARecordSurvivesALongerOneBeingEncoded) {
@@ -29,18 +30,17 @@ TEST(ViewIntoPooledBuffer, ARecordSurvivesALongerOneBeingEncoded) {
   const std::string long_name(200, 'z');
   const auto& alice = to_json("alice", 30);
   const auto& someone = to_json(long_name, 52);
-  EXPECT_EQ(alice, R"({"name":"alice","age":30})")
-      << "alice's record still pointed into the pooled buffer, which the next, longer record "
-         "made grow into new memory";
+  EXPECT_EQ(alice, kAlice) << "alice's record still pointed into the pooled buffer, which the next, longer "
+                              "record made grow into new memory";
   EXPECT_EQ(someone, R"({"name":")" + long_name + R"(","age":52})");
 }
 
 TEST(ViewIntoPooledBuffer, EncodingReusesThePooledBuffer) {
   to_json("warm-up", 0);  // from here on the pool holds a buffer
   const harness::PoolStats before = json_buffers.stats();
-  EXPECT_EQ(to_json("dave", 7), R"({"name":"dave","age":7})");
-  EXPECT_EQ(to_json("erin", 8), R"({"name":"erin","age":8})");
-  EXPECT_EQ(to_json("frank", 9), R"({"name":"frank","age":9})");
+  EXPECT_EQ(to_json("dave", 7), std::string(R"({"name":"dave","age":7})"));
+  EXPECT_EQ(to_json("erin", 8), std::string(R"({"name":"erin","age":8})"));
+  EXPECT_EQ(to_json("frank", 9), std::string(R"({"name":"frank","age":9})"));
   const harness::PoolStats after = json_buffers.stats();
   EXPECT_EQ(after.gets - before.gets, 3u) << "to_json() must build the text in a buffer taken from json_buffers";
   EXPECT_EQ(after.factory_calls, before.factory_calls)

@@ -1,0 +1,109 @@
+// Kata 09: an upload service must answer normal requests from a reused pooled
+// buffer, refuse oversized bodies, and not keep the memory they would need.
+#include <algorithm>
+#include <cstddef>
+#include <cstring>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "upload.h"
+
+namespace {
+
+// A body of `size` bytes, 63 letters and a newline per line, generated as it
+// is read so that the test itself holds no copy of it.
+class PatternBody : public Body {
+ public:
+  explicit PatternBody(std::size_t size) : size_(size) {}
+
+  std::size_t read(char* into, std::size_t room) override {
+    const std::size_t n = std::min({room, size_ - sent_, kBlock});
+    std::memcpy(into, block().data() + sent_ % 64, n);
+    sent_ += n;
+    return n;
+  }
+  std::size_t bytes_read() const { return sent_; }
+
+ private:
+  static constexpr std::size_t kBlock = 16 * 1024;
+  static const std::string& block() {
+    static const std::string text = [] {
+      std::string s;
+      while (s.size() < kBlock + 64) s += std::string(63, 'a') + '\n';
+      return s;
+    }();
+    return text;
+  }
+  std::size_t size_;
+  std::size_t sent_ = 0;
+};
+
+constexpr std::size_t kNormal = 4 * 1024;          // a typical upload: 64 lines
+constexpr std::size_t kGiant = 16 * harness::kMiB;  // a hostile one
+
+long long live_bytes() { return static_cast<long long>(harness::live_heap_bytes()); }
+
+}  // namespace
+
+TEST(UnboundedGrowth, ServesANormalUpload) {
+  PatternBody body(kNormal);
+  const Response response = handle_upload(body);
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(response.text, "64 lines");
+}
+
+TEST(UnboundedGrowth, ServesTheLargestAllowedUpload) {
+  PatternBody body(kMaxBody);
+  const Response response = handle_upload(body);
+  EXPECT_EQ(response.status, 200) << "a body of exactly kMaxBody bytes is allowed";
+  EXPECT_EQ(response.text, std::to_string(kMaxBody / 64) + " lines");
+}
+
+TEST(UnboundedGrowth, RefusesAnOversizedBodyWithoutReadingItAll) {
+  PatternBody body(kGiant);
+  const Response response = handle_upload(body);
+  EXPECT_EQ(response.status, 413) << "a body of " << kGiant / harness::kMiB << " MiB is larger than kMaxBody and must be refused";
+  EXPECT_LE(body.bytes_read(), 2 * kMaxBody)
+      << "the handler read " << body.bytes_read() / harness::kMiB
+      << " MiB of an oversized body; it should stop reading soon after the body passes kMaxBody";
+}
+
+// A pool is for buffers of the usual size. One that grew for a large body
+// must not stay cached, or a few large uploads pin their memory for good.
+// The bound: a normal upload needs 4 KiB, the largest allowed one 1 MiB. A
+// pool that keeps only normal-size buffers holds far less than 256 KiB more
+// after the uploads below; one that keeps a grown buffer holds 1 MiB or more.
+TEST(UnboundedGrowth, TheBuffersOfLargeUploadsAreNotKept) {
+  constexpr long long kRetainedCap = 256 * 1024;
+  body_buffers.collect();  // start from an empty pool, whatever earlier tests left in it
+  body_buffers.collect();
+  PatternBody warm_up(kNormal);
+  handle_upload(warm_up);  // from here on the pool may hold a normal buffer
+  const long long before = live_bytes();
+
+  PatternBody giant(kGiant);
+  handle_upload(giant);
+  PatternBody largest(kMaxBody);
+  EXPECT_EQ(handle_upload(largest).status, 200);
+  PatternBody normal(kNormal);
+  EXPECT_EQ(handle_upload(normal).text, "64 lines");
+
+  const long long retained = live_bytes() - before;
+  EXPECT_LE(retained, kRetainedCap) << "after these uploads the program holds " << retained / 1024
+                                    << " KiB more than before: the pool kept a buffer that grew to fit a large body";
+}
+
+TEST(UnboundedGrowth, NormalUploadsReuseThePooledBuffer) {
+  PatternBody warm_up(kNormal);
+  handle_upload(warm_up);  // from here on the pool holds a buffer
+  const harness::PoolStats before = body_buffers.stats();
+  for (int i = 0; i < 3; ++i) {
+    PatternBody body(kNormal + i * 64);
+    EXPECT_EQ(handle_upload(body).text, std::to_string(64 + i) + " lines");
+  }
+  const harness::PoolStats after = body_buffers.stats();
+  EXPECT_EQ(after.gets - before.gets, 3u) << "handle_upload() must read the body into a buffer from body_buffers";
+  EXPECT_EQ(after.hits - before.hits, 3u)
+      << "a normal upload should reuse the buffer the previous one put back, instead of making a new one";
+}
