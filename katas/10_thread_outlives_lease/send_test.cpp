@@ -9,25 +9,29 @@
 
 #include "send.h"
 
+// A std::jthread joins when it is destroyed: each block below ends only once
+// its workers have delivered.
+
 TEST(ThreadOutlivesLease, DeliversTheGreetingOnAWorkerThread) {
   std::string delivered;
   std::thread::id delivered_on;
-  std::jthread worker = send_greeting("alice", [&](const std::string& greeting) {
-    delivered = greeting;
-    delivered_on = std::this_thread::get_id();
-  });
-  worker.join();
+  {
+    std::jthread worker = send_greeting("alice", [&](const std::string& greeting) {
+      delivered = greeting;
+      delivered_on = std::this_thread::get_id();
+    });
+  }
   EXPECT_EQ(delivered, "hello alice") << "deliver() did not receive alice's greeting";
   EXPECT_NE(delivered_on, std::this_thread::get_id())
       << "the greeting must be delivered by the worker thread, not by the caller";
 }
 
 TEST(ThreadOutlivesLease, GreetingsAreFormattedInThePooledBuffer) {
-  send_greeting("warm-up", [](const std::string&) {}).join();
+  { std::jthread worker = send_greeting("warm-up", [](const std::string&) {}); }
   const harness::PoolStats before = outgoing_buffers.stats();
   for (const char* name : {"bob", "carol", "dave"}) {
     std::string delivered;
-    send_greeting(name, [&](const std::string& greeting) { delivered = greeting; }).join();
+    { std::jthread worker = send_greeting(name, [&](const std::string& greeting) { delivered = greeting; }); }
     EXPECT_EQ(delivered, std::string("hello ") + name);
   }
   const harness::PoolStats after = outgoing_buffers.stats();
@@ -47,15 +51,15 @@ TEST(ThreadOutlivesLease, AGreetingStaysIntactWhileTheCallerSendsTheNext) {
   std::string delivered_to_alice;
   std::string delivered_to_bob;
 
-  std::jthread alice = send_greeting("alice", [&](const std::string& greeting) {
-    const bool in_time = caller_moved_on.try_acquire_for(std::chrono::seconds(10));
-    EXPECT_TRUE(in_time) << "send_greeting() waited for its worker instead of returning to the caller";
-    delivered_to_alice = greeting;
-  });
-  caller_moved_on.release();
-  std::jthread bob = send_greeting("bob", [&](const std::string& greeting) { delivered_to_bob = greeting; });
-  alice.join();
-  bob.join();
+  {
+    std::jthread alice = send_greeting("alice", [&](const std::string& greeting) {
+      const bool in_time = caller_moved_on.try_acquire_for(std::chrono::seconds(5));
+      EXPECT_TRUE(in_time) << "send_greeting() waited for its worker instead of returning to the caller";
+      delivered_to_alice = greeting;
+    });
+    caller_moved_on.release();
+    std::jthread bob = send_greeting("bob", [&](const std::string& greeting) { delivered_to_bob = greeting; });
+  }
 
   EXPECT_EQ(delivered_to_alice, "hello alice") << "alice's greeting changed before her worker delivered it: "
                                                   "the caller was already writing the next greeting into it";

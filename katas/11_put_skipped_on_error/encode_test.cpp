@@ -43,8 +43,8 @@ TEST(PutSkippedOnError, FailedCallsGiveTheirBufferBack) {
 
   EXPECT_EQ(refused, 10) << "every record with a ';' in a field name must be refused";
   EXPECT_GE(after.gets - before.gets, 10u) << "encode() must build its line in a buffer from line_buffers";
-  EXPECT_EQ(after.factory_calls, 1u)
-      << "the factory ran " << after.factory_calls << " times instead of once (for the very first call): "
+  EXPECT_LE(after.factory_calls, 1u)
+      << "the factory ran " << after.factory_calls << " times where once was enough (for the very first call): "
       << "a call that fails never puts its buffer back, so the next call has to make a new one";
   EXPECT_EQ(after.puts - before.puts, after.gets - before.gets)
       << "every buffer encode() takes from line_buffers must go back to it";

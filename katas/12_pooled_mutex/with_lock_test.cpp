@@ -1,5 +1,6 @@
-// Kata 12: with_lock() must let only one caller at a time into its critical
-// section, so that state shared between callers needs no other protection.
+// Kata 12: with_lock() and try_with_lock() must let only one caller at a time
+// into the critical section, so that state the callers share needs no other
+// protection.
 #include <latch>
 #include <string>
 #include <thread>
@@ -13,30 +14,37 @@ TEST(PooledMutex, RunsTheCriticalSection) {
   with_lock([&] { ++runs; });
   with_lock([&] { ++runs; });
   EXPECT_EQ(runs, 2) << "with_lock() must run the function it is given, once per call";
+  EXPECT_TRUE(try_with_lock([&] { ++runs; })) << "try_with_lock() must get in when nobody else is inside";
+  EXPECT_EQ(runs, 3) << "try_with_lock() must run the function it is given when it gets in";
 }
 
-// Alice enters first, lets Bob go, and only then writes the shared journal.
-// Bob calls with_lock() as soon as Alice is inside. If the lock works, Bob
-// waits at the door until Alice leaves and the lock orders the two writes. If
-// it does not, nothing orders Alice's write against Bob's, and
+// Alice goes in, lets Bob go, writes the shared journal, and stays inside
+// until Bob has tried to get in too. A working lock turns Bob away; he then
+// queues with with_lock() and writes after Alice has left, ordered by the
+// lock. If Bob gets in at once, nothing orders Alice's write against his and
 // ThreadSanitizer reports it on every run, whichever thread is faster.
 TEST(PooledMutex, CallersTakeTurns) {
-  std::string journal;  // shared by both callers, guarded by with_lock() alone
+  std::string journal;  // shared by both callers, guarded by the lock alone
   std::latch alice_is_inside(1);
+  std::latch bob_has_tried(1);
+  bool bob_got_in_while_alice_was_inside = false;
 
   std::thread alice([&] {
     with_lock([&] {
       alice_is_inside.count_down();
       journal += "alice;";
+      bob_has_tried.wait();
     });
   });
   std::thread bob([&] {
     alice_is_inside.wait();
-    with_lock([&] { journal += "bob;"; });
+    bob_got_in_while_alice_was_inside = try_with_lock([&] { journal += "bob;"; });
+    bob_has_tried.count_down();
+    if (!bob_got_in_while_alice_was_inside) with_lock([&] { journal += "bob;"; });
   });
   alice.join();
   bob.join();
 
-  EXPECT_EQ(journal, "alice;bob;") << "both callers were inside with_lock() at the same time and "
-                                      "wrote the shared journal together";
+  EXPECT_FALSE(bob_got_in_while_alice_was_inside) << "try_with_lock() let bob in while alice was still inside with_lock()";
+  EXPECT_EQ(journal, "alice;bob;") << "alice and bob were inside at the same time and wrote the shared journal together";
 }

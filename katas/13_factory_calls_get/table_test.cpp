@@ -10,7 +10,8 @@ TEST(FactoryCallsGet, FormatsAHeaderAndOneLinePerRow) {
   EXPECT_EQ(format_table({{"1", "alice"}, {"22", "bob"}}),
             "id    name      \n"
             "1     alice     \n"
-            "22    bob       \n");
+            "22    bob       \n")
+      << "a table is the header line, then each row with its id padded to 6 characters and its name to 10";
 }
 
 TEST(FactoryCallsGet, AnEmptyTableIsJustTheHeader) {
