@@ -1,0 +1,111 @@
+// Kata 14: encode() must give the right hex text and reuse pooled encoders,
+// and encoders that sit idle in the pool must not hold on to much memory.
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "encoder.h"
+
+namespace {
+
+std::string encode_to_string(std::string_view message) {
+  std::string text;
+  encode(message, [&](std::string_view hex) { text.assign(hex); });
+  return text;
+}
+
+// Holds every arriving thread until `expected` threads are inside at once.
+// It gives up after a few seconds, so that a version of encode() which lets
+// only one thread in at a time fails with a message instead of hanging.
+class Rendezvous {
+ public:
+  explicit Rendezvous(int expected) : expected_(expected) {}
+  bool arrive_and_wait() {
+    std::unique_lock<std::mutex> lock(mu_);
+    if (++arrived_ == expected_) all_here_.notify_all();
+    return all_here_.wait_for(lock, std::chrono::seconds(5), [&] { return arrived_ >= expected_; });
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable all_here_;
+  const int expected_;
+  int arrived_ = 0;
+};
+
+long long live_bytes() { return static_cast<long long>(harness::live_heap_bytes()); }
+
+}  // namespace
+
+TEST(HugePooledObject, EncodesAsHex) {
+  EXPECT_EQ(encode_to_string("pool"), "706f6f6c");
+  EXPECT_EQ(encode_to_string(std::string("\x00\x7f\xff", 3)), "007fff");
+  EXPECT_EQ(encode_to_string(""), "");
+}
+
+TEST(HugePooledObject, EncodingReusesThePooledEncoder) {
+  encode_to_string("warm-up");  // from here on the pool holds an encoder
+  const harness::PoolStats before = encoders.stats();
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(encode_to_string("abc"), "616263");
+  const harness::PoolStats after = encoders.stats();
+  EXPECT_EQ(after.gets - before.gets, 3u) << "encode() must take its encoder from the pool `encoders`";
+  EXPECT_EQ(after.factory_calls, before.factory_calls)
+      << "encode() should reuse the pooled encoder instead of making a new one per message";
+}
+
+// Four threads encode a 1 KiB message each, and the rendezvous inside the
+// sink keeps all four encoders busy at the same moment. Afterwards the pool
+// caches four encoders, one per thread; one collect() later (the analogue of
+// a garbage-collection cycle) they still wait in its victim tier.
+//
+// The bound: the work needs 2 KiB of scratch per thread, 8 KiB in all. The
+// test allows 4 MiB, a quarter of one 16 MiB scratch array, so a pool that
+// keeps even one encoder with a full-size scratch area fails.
+TEST(HugePooledObject, IdleEncodersHoldLittleMemory) {
+  constexpr int kThreads = 4;
+  constexpr long long kRetainedCap = 4 * harness::kMiB;
+  const std::string message(1024, '*');
+  std::string expected;
+  for (int i = 0; i < 1024; ++i) expected += "2a";
+
+  encoders.collect();  // start from an empty pool, whatever earlier tests left in it
+  encoders.collect();
+  const long long before = live_bytes();
+  {
+    Rendezvous all_busy(kThreads);
+    std::vector<std::string> results(kThreads);
+    std::vector<char> met(kThreads, 0);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < kThreads; ++i) {
+      threads.emplace_back([&, i] {
+        encode(message, [&](std::string_view hex) {
+          results[i].assign(hex);
+          met[i] = all_busy.arrive_and_wait();
+        });
+      });
+    }
+    for (std::thread& t : threads) t.join();
+    for (int i = 0; i < kThreads; ++i) {
+      EXPECT_EQ(results[i], expected) << "thread " << i << " got the wrong hex text";
+      ASSERT_TRUE(met[i]) << "the four threads could not encode at the same time: "
+                             "encode() must not make callers wait for each other";
+    }
+  }
+
+  const long long after_burst = live_bytes() - before;
+  EXPECT_LT(after_burst, kRetainedCap)
+      << "after four threads encoded 1 KiB messages, the pool keeps " << after_burst / harness::kMiB
+      << " MiB alive: every cached Encoder carries a scratch area sized for the largest message";
+  encoders.collect();  // a collection cycle: the cached encoders move to the victim tier
+  const long long after_one_cycle = live_bytes() - before;
+  EXPECT_LT(after_one_cycle, kRetainedCap)
+      << "one collect() later the pool still keeps " << after_one_cycle / harness::kMiB
+      << " MiB alive: the victim tier holds the same encoders for one more cycle";
+  encoders.collect();
+}

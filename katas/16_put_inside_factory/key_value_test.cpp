@@ -1,0 +1,36 @@
+// Kata 16: every get() must hand out an object that nobody else holds, so
+// the key and the value of a line never share a buffer.
+#include <memory>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "key_value.h"
+
+// On an empty pool both gets have to run the factory. Each must come back
+// with a buffer of its own; the test then simply lets both go.
+TEST(PutInsideFactory, TwoGetsNeverShareAnObject) {
+  field_buffers.collect();  // start from an empty pool, whatever earlier tests left in it
+  field_buffers.collect();
+  const std::unique_ptr<std::string> first = field_buffers.get();
+  const std::unique_ptr<std::string> second = field_buffers.get();
+  ASSERT_TRUE(first && second);
+  EXPECT_NE(first.get(), second.get())
+      << "two gets returned the same object: the pool still held the buffer its factory had just handed out";
+}
+
+TEST(PutInsideFactory, KeyAndValueKeepTheirOwnText) {
+  EXPECT_EQ(format_pair("user", "alice"), "user=alice")
+      << "the key and the value were escaped into the same buffer";
+  EXPECT_EQ(format_pair("a=b", "c\\d"), "a\\=b=c\\\\d");
+}
+
+TEST(PutInsideFactory, LinesReuseThePooledBuffers) {
+  format_pair("warm", "up");  // from here on the pool holds two buffers
+  const harness::PoolStats before = field_buffers.stats();
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(format_pair("port", "8080"), "port=8080");
+  const harness::PoolStats after = field_buffers.stats();
+  EXPECT_EQ(after.gets - before.gets, 6u) << "each line should take two buffers from field_buffers";
+  EXPECT_EQ(after.factory_calls, before.factory_calls)
+      << "lines should reuse the pooled buffers instead of making new ones";
+}

@@ -1,0 +1,48 @@
+// Runs text jobs on worker threads. A job carries the caller's input and,
+// once the worker is done, its result. Jobs are pooled so that their strings
+// keep their capacity from one job to the next.
+#pragma once
+
+#include <cctype>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <thread>
+
+#include "harness/pool.h"
+
+struct Job {
+  std::string input;   // set by the caller
+  std::string result;  // set by the worker
+};
+
+inline harness::Pool<Job> jobs{[] { return std::make_unique<Job>(); }};
+
+// What the caller holds while its job runs: it starts the worker, which
+// upper-cases the input, and hands out the result.
+class Task {
+ public:
+  explicit Task(std::string_view input) {
+    std::unique_ptr<Job> job = jobs.get();
+    job_ = job.get();
+    job_->input = input;
+    worker_ = std::thread([job = std::move(job)]() mutable {
+      job->result.clear();
+      for (const char c : job->input) job->result += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      jobs.put(std::move(job));  // the worker is finished with the job
+    });
+  }
+  ~Task() {
+    if (worker_.joinable()) worker_.join();
+  }
+
+  // Waits for the worker, then returns the job's result.
+  const std::string& result() {
+    if (worker_.joinable()) worker_.join();
+    return job_->result;
+  }
+
+ private:
+  Job* job_;
+  std::thread worker_;
+};
