@@ -1,38 +1,56 @@
 #include "harness/thread_index.h"
 
+#include "harness/asymmetric_fence.h"
+
 namespace harness::detail {
 
 ThreadNumbers& ThreadNumbers::instance() {
   // Never destroyed: thread-local destructors of late threads still call
   // release(), possibly after static destruction has begun.
-  static ThreadNumbers* numbers = new ThreadNumbers;
+  // The pool's fast path may use the free half of the fence only once this
+  // has run, and every thread passes here before its first number.
+  static ThreadNumbers* numbers = [] {
+    setup_asymmetric_fence();
+    return new ThreadNumbers;
+  }();
   return *numbers;
 }
 
-// All orderings are relaxed on purpose. A number passes from an exited
-// thread to a new one; acquire/release here would make everything the old
-// thread did happen-before everything the new one does, and ThreadSanitizer
-// would then stay silent about a late use of a pooled object racing with its
-// next holder. The per-thread data these numbers index is atomic anyway.
+// The compare-exchange acquires what the number's previous holder released
+// on exit: per-thread data indexed by the number changes hands cleanly.
 std::size_t ThreadNumbers::acquire() {
   for (std::size_t n = 0; n < kMaxThreads; ++n) {
     bool expected = false;
     if (!in_use_[n].load(std::memory_order_relaxed) &&
-        in_use_[n].compare_exchange_strong(expected, true, std::memory_order_relaxed)) {
+        in_use_[n].compare_exchange_strong(expected, true, std::memory_order_acquire)) {
       std::size_t seen = seen_.load(std::memory_order_relaxed);
-      while (seen < n + 1 && !seen_.compare_exchange_weak(seen, n + 1, std::memory_order_relaxed)) {
+      while (seen < n + 1 && !seen_.compare_exchange_weak(seen, n + 1, std::memory_order_release)) {
       }
       return n;
     }
   }
-  seen_.store(kMaxThreads, std::memory_order_relaxed);
-  return overflow_.fetch_add(1, std::memory_order_relaxed) % kMaxThreads;
+  return kNoThreadIndex;
 }
 
-void ThreadNumbers::release(std::size_t n) {
-  // A shared (overflow) number may be released while another thread still
-  // holds it; marking it free then only means a newcomer may share it too.
-  in_use_[n].store(false, std::memory_order_relaxed);
+void ThreadNumbers::release(std::size_t n) { in_use_[n].store(false, std::memory_order_release); }
+
+namespace {
+
+// Gives the number back when the thread exits.
+struct NumberReturn {
+  ~NumberReturn() {
+    if (t_thread_index < kMaxThreads) ThreadNumbers::instance().release(t_thread_index);
+    t_thread_index = kNoThreadIndex;  // a pool used from a later destructor takes the slow path
+  }
+};
+
+}  // namespace
+
+std::size_t assign_thread_index() {
+  thread_local NumberReturn on_exit;
+  (void)on_exit;  // odr-use: constructs it, and so registers its destructor
+  t_thread_index = ThreadNumbers::instance().acquire();
+  return t_thread_index;
 }
 
 }  // namespace harness::detail

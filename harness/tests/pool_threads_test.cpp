@@ -37,6 +37,89 @@ TEST(PoolThreadsTest, AnObjectPutOnOneThreadIsHandedToAnother) {
   EXPECT_EQ(pool.stats().factory_calls, 1u);
 }
 
+// The owner of a slot uses no atomic read-modify-write on its fast path, so
+// taking from the slot of a thread that is still running is the delicate
+// case: A stays alive, and inside the pool, while B and collect() reach in.
+TEST(PoolThreadsTest, TakesFromTheSlotOfAThreadThatIsStillRunning) {
+  Pool<Tracked> pool{Tracked::make};
+  Tracked* put_by_a = nullptr;
+  std::latch put_done(1);
+  std::latch b_done(1);
+
+  std::thread a([&] {
+    auto object = pool.get();
+    object->value = 7;
+    put_by_a = object.get();
+    pool.put(std::move(object));
+    put_done.count_down();
+    b_done.wait();
+  });
+  put_done.wait();
+  std::thread b([&] {
+    auto object = pool.get();
+    EXPECT_EQ(object.get(), put_by_a) << "the object in a running thread's slot should be handed over";
+    EXPECT_EQ(object->value, 7);
+    b_done.count_down();
+  });
+  b.join();
+  a.join();
+  EXPECT_EQ(pool.stats().factory_calls, 1u);
+}
+
+TEST(PoolThreadsTest, CollectReachesTheSlotOfARunningThread) {
+  const int live_before = Tracked::live.load();
+  Pool<Tracked> pool{Tracked::make};
+  std::latch put_done(1);
+  std::latch collected(1);
+  std::thread owner([&] {
+    pool.put(Tracked::make());
+    put_done.count_down();
+    collected.wait();
+    // The slot was emptied behind this thread's back: its fast path must see that.
+    EXPECT_EQ(pool.stats().cached, 0u);
+    pool.put(Tracked::make());
+    EXPECT_EQ(pool.stats().cached, 1u);
+  });
+  put_done.wait();
+  pool.collect();
+  pool.collect();
+  EXPECT_EQ(Tracked::live.load(), live_before) << "two collect() calls must reach a running thread's cache";
+  collected.count_down();
+  owner.join();
+}
+
+// More threads alive at once than there are slots: the extra ones share the
+// locked path, and nothing is lost, doubled or miscounted.
+TEST(PoolThreadsTest, ThreadsBeyondTheSlotCountShareTheLockedPath) {
+  const int live_before = Tracked::live.load();
+  {
+    Pool<Tracked> pool{Tracked::make};
+    constexpr int kThreads = static_cast<int>(harness::kMaxThreads) + 44;
+    std::latch all_alive(kThreads);
+    std::atomic<int> double_holds{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t) {
+      threads.emplace_back([&] {
+        all_alive.arrive_and_wait();
+        for (int i = 0; i < 20; ++i) {
+          auto object = pool.get();
+          if (object->held.exchange(true)) double_holds.fetch_add(1);
+          object->value = i;
+          object->held.store(false);
+          pool.put(std::move(object));
+        }
+      });
+    }
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(double_holds.load(), 0);
+    const harness::PoolStats s = pool.stats();
+    EXPECT_EQ(s.gets, static_cast<std::uint64_t>(kThreads) * 20);
+    EXPECT_EQ(s.puts, s.gets);
+    EXPECT_EQ(s.gets, s.hits + s.factory_calls);
+  }
+  EXPECT_EQ(Tracked::live.load(), live_before);
+}
+
 TEST(PoolThreadsTest, NeverHandsOneObjectToTwoHoldersAtOnce) {
   Pool<Tracked> pool{Tracked::make};
   constexpr int kThreads = 4;

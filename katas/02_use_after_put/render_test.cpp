@@ -25,9 +25,11 @@ TEST(UseAfterPut, RenderingReusesThePooledBuffer) {
 // Thread A renders, lets B go, then reads its greeting. B renders right
 // after. The latch orders B's render after A's, but nothing orders A's read
 // against B's render: if both touch the same memory, ThreadSanitizer reports
-// it on every run, whichever thread happens to be faster.
+// it on every run, whichever thread happens to be faster. A stays until B is
+// done: had it exited, its thread's cache would pass to B in order.
 TEST(UseAfterPut, AGreetingStaysIntactWhileAnotherThreadRenders) {
   std::latch a_has_rendered(1);
+  std::latch b_is_done(1);
   std::string read_by_a;
   std::string read_by_b;
 
@@ -35,10 +37,12 @@ TEST(UseAfterPut, AGreetingStaysIntactWhileAnotherThreadRenders) {
     const std::string& greeting = render("alice");
     a_has_rendered.count_down();
     read_by_a = greeting;
+    b_is_done.wait();
   });
   std::thread b([&] {
     a_has_rendered.wait();
     read_by_b = render("bob");
+    b_is_done.count_down();
   });
   a.join();
   b.join();

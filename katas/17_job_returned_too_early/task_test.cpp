@@ -33,11 +33,13 @@ TEST(JobReturnedTooEarly, TasksReuseThePooledJob) {
 // result. B starts a task of its own right after. The latch orders B's task
 // after A has its result, but nothing orders A's reading against B's task:
 // if both use the same memory, ThreadSanitizer reports it on every run,
-// whichever thread happens to be faster.
+// whichever thread happens to be faster. A stays until B is done: had it
+// exited, its thread's cache would pass to B's worker in order.
 TEST(JobReturnedTooEarly, AResultStaysIntactWhileTheNextTaskRuns) {
   jobs.collect();  // start from an empty pool, whatever earlier tests left in it
   jobs.collect();
   std::latch a_has_result(1);
+  std::latch b_is_done(1);
   std::string read_by_a;
   std::string read_by_b;
 
@@ -46,11 +48,15 @@ TEST(JobReturnedTooEarly, AResultStaysIntactWhileTheNextTaskRuns) {
     const std::string& result = task.result();
     a_has_result.count_down();
     read_by_a = result;
+    b_is_done.wait();
   });
   std::thread b([&] {
     a_has_result.wait();
-    Task task("bob");
-    read_by_b = task.result();
+    {
+      Task task("bob");
+      read_by_b = task.result();
+    }
+    b_is_done.count_down();
   });
   a.join();
   b.join();

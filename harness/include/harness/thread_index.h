@@ -2,20 +2,21 @@
 //
 // What it promises
 //   * this_thread_index() returns the same number for the whole life of the
-//     calling thread, below kMaxThreads, and costs one thread-local read after
-//     the first call.
-//   * While fewer than kMaxThreads threads are alive, no two of them share a
-//     number. A thread's number is given to a later thread once it exits, so a
-//     program that starts and joins threads all day stays within the range.
+//     calling thread. After the first call it costs one thread-local load.
+//   * While fewer than kMaxThreads threads hold a number, no two live threads
+//     share one. A number goes back when its thread exits and is handed to a
+//     later thread, so a program that starts and joins threads all day stays
+//     within the range.
+//   * Threads beyond kMaxThreads live ones get kNoThreadIndex: per-thread data
+//     must then take its slow, shared path (the pool does).
 //   * threads_seen() is one past the highest number handed out so far: loops
 //     over per-thread data need not look further.
-//   * Handing a number on creates no happens-before edge between the old and
-//     the new thread, so it cannot hide a data race from ThreadSanitizer.
+//   * Everything a thread did before it exited happens-before everything the
+//     next holder of its number does, so per-thread data passes on cleanly.
 //
 // What it does not promise
-//   * uniqueness beyond kMaxThreads live threads: the extra threads share
-//     numbers (per-thread data must stay correct, if less fast, when shared);
-//   * any order: numbers are not thread ids.
+//   * any order: numbers are not thread ids;
+//   * to order two live threads: numbers are handed over only at thread exit.
 #pragma once
 
 #include <atomic>
@@ -24,6 +25,7 @@
 namespace harness {
 
 inline constexpr std::size_t kMaxThreads = 256;
+inline constexpr std::size_t kNoThreadIndex = kMaxThreads;
 
 namespace detail {
 
@@ -32,25 +34,28 @@ class ThreadNumbers {
   static ThreadNumbers& instance();
   std::size_t acquire();
   void release(std::size_t n);
-  std::size_t seen() const { return seen_.load(std::memory_order_relaxed); }
+  std::size_t seen() const { return seen_.load(std::memory_order_acquire); }
 
  private:
   std::atomic<std::size_t> seen_{0};
   std::atomic<bool> in_use_[kMaxThreads] = {};
-  std::atomic<std::size_t> overflow_{0};
 };
 
-struct ThreadNumber {
-  ThreadNumber() : value(ThreadNumbers::instance().acquire()) {}
-  ~ThreadNumber() { ThreadNumbers::instance().release(value); }
-  std::size_t value;
-};
+// Not yet asked: the first call takes a number (and registers its return).
+inline constexpr std::size_t kUnassigned = static_cast<std::size_t>(-1);
+// A trivial, constant-initialised thread-local is one load from the thread
+// pointer; an object with a constructor would add a guard on every access.
+constinit inline thread_local std::size_t t_thread_index = kUnassigned;
+
+std::size_t assign_thread_index();
 
 }  // namespace detail
 
 inline std::size_t this_thread_index() {
-  thread_local detail::ThreadNumber number;
-  return number.value;
+  const std::size_t index = detail::t_thread_index;
+  if (index != detail::kUnassigned) [[likely]]
+    return index;
+  return detail::assign_thread_index();
 }
 
 inline std::size_t threads_seen() { return detail::ThreadNumbers::instance().seen(); }
