@@ -1,0 +1,3 @@
+module poolkatas/bench
+
+go 1.19
