@@ -7,12 +7,13 @@
 #   make reset N=03      put kata 03 back as shipped (N=all for every kata)
 #   make test            every solution, selfcheck and harness test (GCC, then Clang)
 #   make bench           the pool against new/delete and a mutex free list (Google Benchmark)
+#   make bench-go        the pool against Go's sync.Pool, same object and loop (needs Go)
 #   make handout         build/pool-katas-handout.tar.gz: the suite without solutions
 #   PRESET=clang make    use the Clang build tree for the workshop
 
 KATA := sh harness/tools/kata
 
-.PHONY: all workshop status kata hint watch reset test handout bench clean
+.PHONY: all workshop status kata hint watch reset test handout bench bench-go clean
 all: workshop
 
 workshop:
@@ -44,3 +45,6 @@ handout:
 
 bench:
 	@$(KATA) bench
+
+bench-go:
+	@sh harness/bench/compare_go.sh
