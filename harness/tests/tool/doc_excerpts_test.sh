@@ -1,0 +1,49 @@
+#!/bin/sh
+# doc_excerpts_test.sh BUILD_DIR SOURCE_DIR — the report excerpts in docs/
+# still match what the kata binaries in BUILD_DIR print, and the excerpt tool
+# notices a block that drifted and can put it right.
+set -u
+build=${1:?usage: doc_excerpts_test.sh BUILD_DIR SOURCE_DIR}
+root=${2:?usage: doc_excerpts_test.sh BUILD_DIR SOURCE_DIR}
+tool="$root/harness/tools/doc_excerpts.sh"
+failures=0
+
+fail() { printf 'FAILED: %s\n%s\n' "$1" "${2:-}"; failures=$((failures + 1)); }
+
+# The real check: what `ctest -L harness` guards.
+out=$(sh "$tool" --check "$build" "$root" 2>&1) ||
+  fail "the excerpts in docs/ no longer match the katas; regenerate them with: sh harness/tools/doc_excerpts.sh $build" "$out"
+
+# The tool itself, on a scratch copy of the documents.
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+cp "$root"/docs/*.md "$scratch"/
+doc=$(grep -l '^<!-- excerpt: kata02-tsan -->$' "$scratch"/*.md | head -n 1)
+if [ -z "$doc" ]; then
+  fail "no document has the kata02-tsan excerpt"
+else
+  # A changed line inside the block is drift, and the message names the block.
+  sed -i 's|katas/02_use_after_put/render.h:15$|katas/02_use_after_put/render.h:99|' "$doc"
+  out=$(DOCS_DIR=$scratch sh "$tool" --check "$build" "$root" 2>&1)
+  [ $? -eq 1 ] && printf '%s' "$out" | grep -q 'excerpt kata02-tsan has drifted' ||
+    fail "--check did not report the drifted kata02-tsan block" "$out"
+  # Without --check the block is rewritten, and then the copy passes again.
+  DOCS_DIR=$scratch sh "$tool" "$build" "$root" >/dev/null 2>&1
+  out=$(DOCS_DIR=$scratch sh "$tool" --check "$build" "$root" 2>&1) ||
+    fail "rewriting did not restore the drifted block" "$out"
+  cmp -s "$doc" "$root/docs/$(basename "$doc")" || fail "the rewritten document differs from the original"
+fi
+
+# A marker without its block, and an unknown excerpt, are errors.
+printf '# t\n\n<!-- excerpt: kata02-tsan -->\nno block here\n' >"$scratch/marker.md"
+out=$(DOCS_DIR=$scratch sh "$tool" --check "$build" "$root" 2>&1)
+[ $? -eq 1 ] && printf '%s' "$out" | grep -q 'marker of kata02-tsan is not followed' ||
+  fail "a marker without a text block was not reported" "$out"
+rm -f "$scratch/marker.md"
+printf '# t\n\n<!-- excerpt: kata99-none -->\n```text\n```\n' >"$scratch/unknown.md"
+out=$(DOCS_DIR=$scratch sh "$tool" --check "$build" "$root" 2>&1)
+[ $? -eq 1 ] && printf '%s' "$out" | grep -q "unknown excerpt 'kata99-none'" ||
+  fail "an unknown excerpt name was not reported" "$out"
+
+[ "$failures" -eq 0 ] || exit 1
+echo "doc_excerpts: the excerpts match the katas; drift is reported and repaired"
