@@ -188,6 +188,7 @@ for doc in "$docs"/*.md; do
   names=$(sed -n 's/^<!-- excerpt: \([a-z0-9-]*\) -->$/\1/p' "$doc")
   [ -n "$names" ] || continue
   rel=${doc#"$root"/}  # repo-relative when it is in the repository
+  : >"$work/shown"
   for name in $names; do
     if ! block "$name" "$doc" >"$work/old"; then
       echo "doc_excerpts: $rel: the marker of $name is not followed by a \`\`\`text block" >&2
@@ -199,6 +200,7 @@ for doc in "$docs"/*.md; do
       status=1
       continue
     fi
+    cat "$work/new" >>"$work/shown"
     cmp -s "$work/old" "$work/new" && continue
     if [ -n "$check" ]; then
       echo "doc_excerpts: $rel: excerpt $name has drifted from what the kata prints:"
@@ -208,6 +210,16 @@ for doc in "$docs"/*.md; do
       replace "$name" "$work/new" "$doc" >"$work/doc" && cp "$work/doc" "$doc"
       echo "doc_excerpts: $rel: updated excerpt $name"
     fi
+  done
+  # The prose around the excerpts cites lines (render.h:15); each must still
+  # be one the excerpts show, or the text has drifted from the report.
+  refs=$(awk '/^<!-- excerpt: / { skip = 1; next } skip && /^```$/ && fenced { skip = 0; fenced = 0; next }
+              skip && /^```text$/ { fenced = 1; next } !skip { print }' "$doc" |
+    grep -oE '[A-Za-z0-9_]+\.(h|cpp):[0-9]+' | sort -u)
+  for ref in $refs; do
+    grep -qE "[/ ]$ref(\$|[^0-9])" "$work/shown" && continue
+    echo "doc_excerpts: $rel: the text cites $ref, which none of its excerpts shows"
+    status=1
   done
 done
 [ -n "$check" ] && [ "$status" -eq 0 ] && echo "doc_excerpts: every excerpt matches what the katas print"

@@ -34,6 +34,13 @@ else
   cmp -s "$doc" "$root/docs/$(basename "$doc")" || fail "the rewritten document differs from the original"
 fi
 
+# Prose that cites a line no excerpt shows has drifted too.
+printf '# t\n\nSee render.h:99.\n\n<!-- excerpt: kata02-summary -->\n```text\n```\n' >"$scratch/cite.md"
+out=$(DOCS_DIR=$scratch sh "$tool" "$build" "$root" 2>&1)
+[ $? -eq 1 ] && printf '%s' "$out" | grep -q 'cites render.h:99, which none of its excerpts shows' ||
+  fail "a citation of a line no excerpt shows was not reported" "$out"
+rm -f "$scratch/cite.md"
+
 # A marker without its block, and an unknown excerpt, are errors.
 printf '# t\n\n<!-- excerpt: kata02-tsan -->\nno block here\n' >"$scratch/marker.md"
 out=$(DOCS_DIR=$scratch sh "$tool" --check "$build" "$root" 2>&1)
