@@ -23,3 +23,17 @@ TEST(ForgottenReset, GreetingsReuseOnePooledBuffer) {
   EXPECT_EQ(after.gets - before.gets, 4u) << "greet() must format in a buffer taken from greeting_buffers";
   EXPECT_EQ(after.hits - before.hits, 4u) << "each call should reuse the pooled buffer instead of making a new one";
 }
+
+// The pool is there so that greetings are formatted in a reused buffer, which
+// keeps the room it grew to for the next caller.
+TEST(ForgottenReset, TheGreetingIsFormattedInThePooledBuffer) {
+  greeting_buffers.collect();  // start from an empty pool, whatever earlier tests left in it
+  greeting_buffers.collect();
+  const std::string name(100, 'z');
+  EXPECT_EQ(greet(name), "hello " + name);
+  std::unique_ptr<std::string> pooled = greeting_buffers.get();  // the buffer greet() just put back
+  ASSERT_NE(pooled, nullptr);
+  EXPECT_GE(pooled->capacity(), name.size())
+      << "the pooled buffer came back without the room the greeting needed: greet() formatted it somewhere else, or moved the buffer's storage out, so every call allocates again";
+  greeting_buffers.put(std::move(pooled));
+}

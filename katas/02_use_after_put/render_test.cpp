@@ -51,3 +51,25 @@ TEST(UseAfterPut, AGreetingStaysIntactWhileAnotherThreadRenders) {
                                          "another caller was writing into the same buffer";
   EXPECT_EQ(read_by_b, "hello bob");
 }
+
+TEST(UseAfterPut, AGreetingStaysIntactWhenTheSameThreadRendersAgain) {
+  const auto& alice = render("alice");  // binds to a string or a reference alike
+  const auto& bob = render("bob");
+  EXPECT_EQ(alice, "hello alice") << "alice's greeting changed when the same thread rendered bob's: "
+                                     "it still lived in storage that render() writes again";
+  EXPECT_EQ(bob, "hello bob");
+}
+
+// The pool is there so that greetings are built in a reused buffer, which
+// keeps the room it grew to for the next caller.
+TEST(UseAfterPut, TheGreetingIsBuiltInThePooledBuffer) {
+  render_buffers.collect();  // start from an empty pool, whatever earlier tests left in it
+  render_buffers.collect();
+  const std::string name(100, 'z');
+  EXPECT_EQ(render(name), "hello " + name);
+  std::unique_ptr<std::string> pooled = render_buffers.get();  // the buffer render() just put back
+  ASSERT_NE(pooled, nullptr);
+  EXPECT_GE(pooled->capacity(), name.size())
+      << "the pooled buffer came back without the room the greeting needed: render() built it somewhere else, or moved the buffer's storage out, so every call allocates again";
+  render_buffers.put(std::move(pooled));
+}

@@ -42,3 +42,15 @@ TEST(NoFactory, LogLinesReuseOnePooledBuffer) {
   EXPECT_EQ(after.hits - before.hits, 4u)
       << "each call should reuse the buffer the previous call put back, instead of making a new one";
 }
+
+// The pool is there so that lines are assembled in a reused buffer, which
+// keeps the room it grew to for the next call.
+TEST(NoFactory, TheLineIsAssembledInThePooledBuffer) {
+  const std::string message(100, 'z');
+  EXPECT_EQ(log_line("info", message), "[info] " + message);
+  std::unique_ptr<std::string> pooled = line_buffers.get();  // the buffer log_line() just put back
+  ASSERT_NE(pooled, nullptr) << "log_line() did not put a buffer back into line_buffers";
+  EXPECT_GE(pooled->capacity(), message.size())
+      << "the pooled buffer came back without the room the line needed: log_line() assembled it somewhere else, or moved the buffer's storage out, so every call allocates again";
+  line_buffers.put(std::move(pooled));
+}

@@ -46,3 +46,17 @@ TEST(ViewIntoPooledBuffer, EncodingReusesThePooledBuffer) {
   EXPECT_EQ(after.factory_calls, before.factory_calls)
       << "to_json() should reuse the pooled buffer, not make a new one per call";
 }
+
+// The pool is there so that records are built in a reused buffer, which keeps
+// the room it grew to for the next call.
+TEST(ViewIntoPooledBuffer, TheTextIsBuiltInThePooledBuffer) {
+  json_buffers.collect();  // start from an empty pool, whatever earlier tests left in it
+  json_buffers.collect();
+  const std::string name(100, 'z');
+  EXPECT_EQ(to_json(name, 1), R"({"name":")" + name + R"(","age":1})");
+  std::unique_ptr<std::string> pooled = json_buffers.get();  // the buffer to_json() just put back
+  ASSERT_NE(pooled, nullptr);
+  EXPECT_GE(pooled->capacity(), name.size())
+      << "the pooled buffer came back without the room the record needed: to_json() built it somewhere else, or moved the buffer's storage out, so every call allocates again";
+  json_buffers.put(std::move(pooled));
+}

@@ -49,3 +49,17 @@ TEST(PutSkippedOnError, FailedCallsGiveTheirBufferBack) {
   EXPECT_EQ(after.puts - before.puts, after.gets - before.gets)
       << "every buffer encode() takes from line_buffers must go back to it";
 }
+
+// The pool is there so that lines are built in a reused buffer, which keeps
+// the room it grew to for the next call.
+TEST(PutSkippedOnError, TheLineIsBuiltInThePooledBuffer) {
+  line_buffers.collect();  // start from an empty pool, whatever earlier tests left in it
+  line_buffers.collect();
+  const std::string value(100, 'z');
+  EXPECT_EQ(encode({{"v", value}}), "v=" + value + ";");
+  std::unique_ptr<std::string> pooled = line_buffers.get();  // the buffer encode() just put back
+  ASSERT_NE(pooled, nullptr);
+  EXPECT_GE(pooled->capacity(), value.size())
+      << "the pooled buffer came back without the room the line needed: encode() built it somewhere else, or moved the buffer's storage out, so every call allocates again";
+  line_buffers.put(std::move(pooled));
+}

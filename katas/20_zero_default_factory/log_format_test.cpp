@@ -51,3 +51,15 @@ void expect_usable_objects_without_a_factory() {
 TEST(ZeroDefaultFactory, APoolMadeWithoutAFactoryNeverHandsOutNull) {
   expect_usable_objects_without_a_factory<TypedPool<Buffer*>>();
 }
+
+// The pool is there so that entries are formatted in a reused buffer, which
+// keeps the room it grew to for the next call.
+TEST(ZeroDefaultFactory, TheEntryIsFormattedInThePooledBuffer) {
+  const std::string message(100, 'z');
+  EXPECT_EQ(format_entry("info", message), "[info] " + message);
+  Buffer* pooled = log_buffers.get();  // the buffer format_entry() just put back
+  ASSERT_NE(pooled, nullptr);
+  EXPECT_GE(pooled->text.capacity(), message.size())
+      << "the pooled buffer came back without the room the entry needed: format_entry() formatted it somewhere else, or moved the buffer's storage out, so every call allocates again";
+  log_buffers.put(pooled);
+}
