@@ -29,7 +29,7 @@ bool register_once() {
 bool setup_asymmetric_fence() {
   static const bool asymmetric = [] {
     const bool ok = register_once();
-    g_fence_is_asymmetric.store(ok, std::memory_order_relaxed);
+    g_fence_mode.asymmetric.store(ok, std::memory_order_relaxed);
     return ok;
   }();
   return asymmetric;
@@ -38,7 +38,7 @@ bool setup_asymmetric_fence() {
 void heavy_fence() {
   full_fence();
 #if defined(__linux__) && defined(__NR_membarrier)
-  if (g_fence_is_asymmetric.load(std::memory_order_relaxed)) {
+  if (g_fence_mode.asymmetric.load(std::memory_order_relaxed)) {
     // Cannot fail once registered; if it somehow did, the light side would
     // be unsafe, so stop rather than corrupt the pool.
     if (membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED) != 0) __builtin_trap();

@@ -49,11 +49,15 @@ inline void full_fence() {
 }
 
 // Set once, before the first thread number is handed out.
-inline std::atomic<bool> g_fence_is_asymmetric{false};
+// Read on every fast path, so it gets a cache line of its own.
+struct alignas(64) FenceMode {
+  std::atomic<bool> asymmetric{false};
+};
+inline FenceMode g_fence_mode;
 
 inline void light_fence() {
   std::atomic_signal_fence(std::memory_order_seq_cst);
-  if (!g_fence_is_asymmetric.load(std::memory_order_relaxed)) [[unlikely]]
+  if (!g_fence_mode.asymmetric.load(std::memory_order_relaxed)) [[unlikely]]
     full_fence();
 }
 

@@ -174,7 +174,8 @@ class Pool {
   }
 
  private:
-  // One cache line per thread so that threads do not slow each other down.
+  // Two cache lines per thread, so that neither threads nor the adjacent-line
+  // prefetcher make neighbouring slots share traffic.
   //
   // The slot belongs to its thread, which changes it between busy = true and
   // busy = false without any atomic read-modify-write. Another thread (a get()
@@ -183,7 +184,7 @@ class Pool {
   // and takes the locked path. busy's release/acquire pair is also the edge
   // that orders what the owner wrote before put() before what the next holder
   // does, and nothing the owner does after put().
-  struct alignas(64) Local {
+  struct alignas(128) Local {
     std::atomic<T*> slot{nullptr};
     std::atomic<bool> busy{false};
     std::atomic<bool> claimed{false};
