@@ -78,3 +78,18 @@ TEST(PinnedPayload, ThePayloadIsFreedOnceTheCallerDropsIt) {
       << "the pooled decoder still holds the caller's payload: about "
       << (after - baseline + harness::kMiB / 2) / harness::kMiB << " MiB stayed alive after the caller let go of it";
 }
+
+// The pool is there so that rows are split in the pooled decoder's scratch
+// vector, which keeps the room it grew to for the next call.
+TEST(PinnedPayload, TheRowsAreSplitInThePooledDecoder) {
+  decoders.collect();  // start from an empty pool, whatever earlier tests left in it
+  decoders.collect();
+  const Totals totals = total(std::make_shared<const std::string>("7,10\n8,20\n9,12"));
+  EXPECT_EQ(totals.amount, 42);
+  std::unique_ptr<Decoder> pooled = decoders.get();  // the decoder total() just put back
+  ASSERT_NE(pooled, nullptr);
+  EXPECT_GE(pooled->fields.capacity(), 2u)
+      << "the pooled decoder came back without the room its scratch vector needed for a row of two fields: "
+         "total() split the rows in another decoder, or threw the scratch vector away, so every call allocates again";
+  decoders.put(std::move(pooled));
+}

@@ -107,3 +107,19 @@ TEST(UnboundedGrowth, NormalUploadsReuseThePooledBuffer) {
   EXPECT_EQ(after.hits - before.hits, 3u)
       << "a normal upload should reuse the buffer the previous one put back, instead of making a new one";
 }
+
+// The pool is there so that a normal body is read into a reused buffer, which
+// keeps the room it grew to for the next upload.
+TEST(UnboundedGrowth, ANormalBodyIsReadIntoThePooledBuffer) {
+  body_buffers.collect();  // start from an empty pool, whatever earlier tests left in it
+  body_buffers.collect();
+  PatternBody body(kNormal);
+  EXPECT_EQ(handle_upload(body).text, "64 lines");
+  std::unique_ptr<std::string> pooled = body_buffers.get();  // the buffer handle_upload() just put back
+  ASSERT_NE(pooled, nullptr);
+  EXPECT_GE(pooled->capacity(), kNormal)
+      << "the pooled buffer came back without the room a " << kNormal / 1024
+      << " KiB body needed: handle_upload() read the body somewhere else, or threw the buffer's storage away, "
+         "so every upload allocates again";
+  body_buffers.put(std::move(pooled));
+}

@@ -65,3 +65,20 @@ TEST(ThreadOutlivesLease, AGreetingStaysIntactWhileTheCallerSendsTheNext) {
                                                   "the caller was already writing the next greeting into it";
   EXPECT_EQ(delivered_to_bob, "hello bob");
 }
+
+// The pool is there so that greetings are formatted in a reused buffer, which
+// keeps the room it grew to for the next send.
+TEST(ThreadOutlivesLease, TheGreetingIsFormattedInThePooledBuffer) {
+  outgoing_buffers.collect();  // start from an empty pool, whatever earlier tests left in it
+  outgoing_buffers.collect();
+  const std::string name(100, 'z');
+  std::string delivered;
+  { std::jthread worker = send_greeting(name, [&](const std::string& greeting) { delivered = greeting; }); }
+  EXPECT_EQ(delivered, "hello " + name);
+  std::unique_ptr<std::string> pooled = outgoing_buffers.get();  // the buffer send_greeting() used, back in the pool
+  ASSERT_NE(pooled, nullptr);
+  EXPECT_GE(pooled->capacity(), name.size())
+      << "the pooled buffer came back without the room the greeting needed: send_greeting() formatted it somewhere "
+         "else, or moved the buffer's storage out, so every send allocates again";
+  outgoing_buffers.put(std::move(pooled));
+}

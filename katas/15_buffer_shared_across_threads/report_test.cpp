@@ -1,5 +1,7 @@
 // Kata 15: a report must hold its own heading and its own body, with each
 // half formatted on its own thread in a buffer taken from the pool.
+#include <algorithm>
+#include <memory>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -30,4 +32,24 @@ TEST(BufferSharedAcrossThreads, EachHalfIsFormattedInAPooledBuffer) {
   EXPECT_EQ(after.gets - before.gets, 10u)
       << "each report should take two buffers from text_buffers, one for each thread that formats";
   EXPECT_GE(after.hits - before.hits, 5u) << "reports should reuse the pooled buffers instead of making new ones";
+}
+
+// The pool is there so that each half is formatted in a reused buffer, which
+// keeps the room it grew to for the next report: after one report with a long
+// heading and a long body, both buffers come back from the pool that large.
+TEST(BufferSharedAcrossThreads, BothHalvesAreFormattedInPooledBuffers) {
+  text_buffers.collect();  // start from an empty pool, whatever earlier tests left in it
+  text_buffers.collect();
+  const std::string title(100, 't');
+  const std::string text(100, 'b');
+  EXPECT_EQ(build_report(title, text), "== " + title + " ==\n" + text);
+  std::unique_ptr<std::string> first = text_buffers.get();  // the two buffers the report used, back in the pool
+  std::unique_ptr<std::string> second = text_buffers.get();
+  ASSERT_NE(first, nullptr);
+  ASSERT_NE(second, nullptr);
+  EXPECT_GE(std::min(first->capacity(), second->capacity()), text.size())
+      << "a pooled buffer came back without the room its half of the report needed: build_report() formatted "
+         "the heading or the body somewhere else, so every report allocates again";
+  text_buffers.put(std::move(first));
+  text_buffers.put(std::move(second));
 }
