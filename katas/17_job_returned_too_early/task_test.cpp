@@ -65,3 +65,41 @@ TEST(JobReturnedTooEarly, AResultStaysIntactWhileTheNextTaskRuns) {
                                    "another task was writing into the same job";
   EXPECT_EQ(read_by_b, "BOB");
 }
+
+TEST(JobReturnedTooEarly, AppliesTheCallersMap) {
+  Task task("a-b-c", [](char c) { return c == '-' ? '+' : c; });
+  EXPECT_EQ(task.result(), "a+b+c");
+}
+
+// A task exists so that the caller can go on while the input is processed:
+// the map must run on the task's worker thread, never on the caller's.
+TEST(JobReturnedTooEarly, TheInputIsProcessedOnAWorkerThread) {
+  std::thread::id processed_on;
+  Task task("abc", [&](char c) {
+    processed_on = std::this_thread::get_id();
+    return upper_case(c);
+  });
+  EXPECT_EQ(task.result(), "ABC");
+  EXPECT_NE(processed_on, std::this_thread::get_id())
+      << "the input was processed on the caller's thread: a task must hand the work to a worker thread";
+}
+
+// The pool is there so that a job's strings keep the room they grew to for
+// the next task.
+TEST(JobReturnedTooEarly, TheWorkIsDoneInThePooledJob) {
+  jobs.collect();  // start from an empty pool, whatever earlier tests left in it
+  jobs.collect();
+  const std::string input(100, 'z');
+  {
+    Task task(input);
+    EXPECT_EQ(task.result(), std::string(100, 'Z'));
+  }
+  std::unique_ptr<Job> pooled = jobs.get();  // the job the task used, back in the pool
+  ASSERT_NE(pooled, nullptr);
+  EXPECT_GE(pooled->input.capacity(), input.size())
+      << "the pooled job came back without the room the input needed: the task kept its input somewhere else";
+  EXPECT_GE(pooled->result.capacity(), input.size())
+      << "the pooled job came back without the room the result needed: the result was built somewhere else, "
+         "or moved out of the job, so every task allocates again";
+  jobs.put(std::move(pooled));
+}

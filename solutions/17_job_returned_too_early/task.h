@@ -1,9 +1,11 @@
 // Runs text jobs on worker threads. A job carries the caller's input and,
-// once the worker is done, its result. Jobs are pooled so that their strings
-// keep their capacity from one job to the next.
+// once the worker is done, its result: the input with a map applied to every
+// character. Jobs are pooled so that their strings keep their capacity from
+// one job to the next.
 #pragma once
 
 #include <cctype>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -18,16 +20,19 @@ struct Job {
 
 inline harness::Pool<Job> jobs{[] { return std::make_unique<Job>(); }};
 
-// What the caller holds while its job runs: it starts the worker, which
-// upper-cases the input, and hands out the result.
+using CharMap = std::function<char(char)>;
+inline char upper_case(char c) { return static_cast<char>(std::toupper(static_cast<unsigned char>(c))); }
+
+// What the caller holds while its job runs: it starts the worker, which maps
+// the input (upper-cases it, unless told otherwise), and hands out the result.
 class Task {
  public:
-  explicit Task(std::string_view input) {
+  explicit Task(std::string_view input, CharMap map = upper_case) {
     job_ = jobs.get();
     job_->input = input;
-    worker_ = std::thread([job = job_.get()] {  // the worker only borrows the job
+    worker_ = std::thread([job = job_.get(), map = std::move(map)] {  // the worker only borrows the job
       job->result.clear();
-      for (const char c : job->input) job->result += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      for (const char c : job->input) job->result += map(c);
     });
   }
   ~Task() {
