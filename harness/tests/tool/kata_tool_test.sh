@@ -160,6 +160,7 @@ watch_test() {  # watch_test poll|inotify
   k reset all --yes >/dev/null 2>&1
   k status >/dev/null 2>&1
   log="$suite/watch-$1.log"
+  : >"$log"
   if [ "$1" = poll ]; then
     KATA_WATCH_POLL=0.2 sh "$suite/harness/tools/kata" watch 01 >"$log" 2>&1 &
   else
@@ -195,6 +196,22 @@ watch_test() {  # watch_test poll|inotify
 }
 watch_test poll
 if command -v inotifywait >/dev/null 2>&1; then watch_test inotify; fi
+# Ctrl-C in make watch, typed in a terminal (script(1) gives it one): the
+# terminal sends SIGINT to make and the tool alike.
+if command -v script >/dev/null 2>&1; then
+  k status >/dev/null 2>&1
+  log="$suite/interrupted.log"
+  : >"$log"
+  {
+    waited=0
+    until grep -q 'to run it again' "$log" || [ $waited -ge 100 ]; do sleep 0.1; waited=$((waited + 1)); done
+    printf '\003'
+    sleep 1
+  } | (cd "$suite" && KATA_WATCH_POLL=0.2 timeout 30 script -qec 'make watch N=1' /dev/null) >"$log" 2>&1
+  tr -d '\r' <"$log" | grep -q '^Stopped watching.$' && ! grep -q 'make: \*\*\*' "$log"
+  check "Ctrl-C ends make watch without make noise" $? "$(cat "$log")"
+fi
+
 k reset all --yes >/dev/null 2>&1
 ! grep -q '^01 ' "$suite/.kata-state/progress"
 check "reset forgets the kata's progress" $? "$(cat "$suite/.kata-state/progress")"
