@@ -32,13 +32,16 @@ function open_section(label) {
   current = label
 }
 
-BEGIN { kind = ""; sections = 0; current = "" }
+BEGIN { kind = ""; sections = 0; current = ""; ubsan_at = "" }
 
 kind == "" && /WARNING: ThreadSanitizer: / {
   kind = $0; sub(/^.*WARNING: /, "", kind); sub(/ \(pid=.*$/, "", kind); print kind; next
 }
 kind == "" && /ERROR: AddressSanitizer: / {
-  kind = $0; sub(/^.*ERROR: /, "", kind); sub(/ on (unknown )?address.*$/, "", kind); sub(/ on 0x[0-9a-f]+.*$/, "", kind); sub(/ \(.*$/, "", kind)
+  kind = $0; sub(/^.*ERROR: /, "", kind)
+  null = kind ~ / on unknown address (0x)?0+( |$)/
+  sub(/ on (unknown )?address.*$/, "", kind); sub(/ on 0x[0-9a-f]+.*$/, "", kind); sub(/ \(.*$/, "", kind)
+  if (null) kind = kind " (null dereference)"
   print kind
   open_section("where it happened")
   next
@@ -48,10 +51,12 @@ kind == "" && /ERROR: LeakSanitizer: / {
 }
 kind == "" && /runtime error: / {
   kind = $0; sub(/^.*runtime error: /, "", kind)
+  gsub(/address 0x[0-9a-f]+/, "an address", kind)   # addresses differ from run to run
   print "UndefinedBehaviorSanitizer: " kind
-  at = location($0)
-  if (at != "") { print "  here: " at; sections++ }
-  current = ""
+  # The stack (print_stacktrace=1) names the function; the message line
+  # itself has only the location, which is what we say if there is no stack.
+  ubsan_at = location($0)
+  open_section("here")
   next
 }
 kind == "" { next }
@@ -75,3 +80,5 @@ kind == "" { next }
     current = ""
   }
 }
+
+END { if (ubsan_at != "" && sections == 0) print "  here: " ubsan_at }

@@ -22,7 +22,8 @@ summarize() { awk -v dir="katas/$2/" -f "$root/harness/tools/summarize.awk" "$he
 
 for spec in tsan_data_race:02_use_after_put asan_double_free:04_copied_pool \
   ubsan_downcast:03_wrong_type_in_factory asan_stack_overflow:13_factory_calls_get \
-  asan_use_after_free:08_view_into_pooled_buffer; do
+  asan_use_after_free:08_view_into_pooled_buffer ubsan_null_member_call:06_no_factory \
+  tsan_pooled_mutex:12_pooled_mutex; do
   name=${spec%%:*}
   got=$(summarize "$name" "${spec#*:}")
   [ "$got" = "$(cat "$here/reports/$name.expected")" ]
@@ -34,6 +35,19 @@ summarize tsan_data_race 02_use_after_put | grep -q 'Write .*render.h:15 in rend
 check "race: the writing side" $?
 summarize tsan_data_race 02_use_after_put | grep -q 'read .*render_test.cpp:37'
 check "race: the reading side" $?
+
+# UBSan's summary names the function from its stack, and no address (they
+# change from run to run).
+summarize ubsan_null_member_call 06_no_factory | grep -q '^  here: katas/06_no_factory/log_line.h:15 in log_line$'
+check "UBSan: file:line function" $?
+! summarize ubsan_downcast 03_wrong_type_in_factory | grep -q '0x[0-9a-f]'
+check "UBSan: no addresses in the summary" $?
+
+# ASan on a null pointer says so.
+printf '==1==ERROR: AddressSanitizer: SEGV on unknown address 0x000000000000 (pc 0x1 bp 0x2 sp 0x3 T0)\n    #0 0x1 in f() katas/01_x/a.h:3\n' >"${TMPDIR:-/tmp}/kata-tool-segv.log"
+got=$(awk -v dir=katas/01_x/ -f "$root/harness/tools/summarize.awk" "${TMPDIR:-/tmp}/kata-tool-segv.log")
+[ "$got" = "$(printf 'AddressSanitizer: SEGV (null dereference)\n  where it happened: katas/01_x/a.h:3 in f')" ]
+check "ASan: SEGV on null is a null dereference" $? "$got"
 
 # Output of a passing run has no report, so no summary.
 printf '[  PASSED  ] 3 tests.\n' >"${TMPDIR:-/tmp}/kata-tool-pass.log"
@@ -61,7 +75,146 @@ first=$(KATA_STATE_DIR=$state sh "$kata" hint 1)
 second=$(KATA_STATE_DIR=$state sh "$kata" hint 01)
 printf '%s' "$first" | grep -q '^Hint 1 of ' && printf '%s' "$second" | grep -q '^Hint 2 of '
 check "hints come one level at a time" $? "$first / $second"
+[ "$(cat "$state/hints-01")" = 2 ]
+check "the hint level is remembered in the state directory" $?
+third=$(KATA_STATE_DIR=$state sh "$kata" hint 1)
+again=$(KATA_STATE_DIR=$state sh "$kata" hint 1)
+printf '%s' "$third" | grep -q 'that was the last hint' && printf '%s' "$again" | grep -q '^Hint 3 of 3'
+check "the last hint says so, and stays the last" $? "$third / $again"
 rm -rf "$state"
+
+# --- the kata command on a small suite of its own ----------------------------
+# A copy of the tool over three "katas" whose "compiler" is a shell script
+# (fixture/cc.sh): status, run, watch and reset end to end, in seconds, without
+# touching this tree.
+suite=$(mktemp -d)/suite
+trap 'rm -rf "$(dirname "$suite")"' EXIT
+mkdir -p "$suite/harness/tools"
+cp "$root/harness/tools/kata" "$root/harness/tools/summarize.awk" "$suite/harness/tools/"
+cp "$root/Makefile" "$suite/"
+cp -R "$here/fixture/." "$suite/"
+cp "$here/reports/tsan_data_race.log" "$suite/katas/02_use_after_put/"
+cp -R "$suite/katas" "$suite/.pristine-katas" && mkdir "$suite/.pristine" && mv "$suite/.pristine-katas" "$suite/.pristine/katas"
+k() { sh "$suite/harness/tools/kata" "$@"; }
+
+out=$(k status 2>&1)
+[ $? -eq 2 ] && [ "$(printf '%s\n' "$out" | wc -l)" -eq 1 ] && printf '%s' "$out" | grep -q 'not configured yet: run make'
+check "status on an unconfigured tree: one line, which command to run" $? "$out"
+
+out=$(cd "$suite" && make 2>&1)
+[ $? -eq 0 ] && ! printf '%s' "$out" | grep -q 'make: \*\*\*' && printf '%s' "$out" | grep -q '0 of 3 done' &&
+  printf '%s' "$out" | grep -q 'Next: read katas/01_forgotten_reset/README.md'
+check "make: exit 0 and no make noise while katas fail" $? "$out"
+printf '%s' "$out" | grep -q '^  02  use_after_put  *failing  *ThreadSanitizer: data race$'
+check "status: a sanitizer's kind as the reason" $? "$out"
+printf '%s' "$out" | grep -q '^  03  crash  *failing  *aborted (SIGABRT) without a sanitizer report'
+check "status: an abort without a report is explained" $? "$out"
+
+for bad in 99 abc 0; do
+  out=$(cd "$suite" && make kata N=$bad 2>&1)
+  [ $? -eq 0 ] && [ "$out" = "kata: there is no kata '$bad': choose one of 01 02 03" ]
+  check "make kata N=$bad: one line with the valid numbers" $? "$out"
+done
+
+out=$(k run 02 2>&1)
+printf '%s\n' "$out" | sed -n 1,3p | grep -c 'ThreadSanitizer: data race\|render.h:15 in render\|render_test.cpp:37' | grep -q '^3$'
+check "run: the summary leads, with both sides of the race" $? "$out"
+printf '%s\n' "$out" | tail -n 4 | grep -q 'Write of size 8 by thread T2: katas/02_use_after_put/render.h:15 in render'
+check "run: the summary again at the end of a long report" $? "$(printf '%s\n' "$out" | tail -n 4)"
+
+out=$(k run 3 2>&1)
+printf '%s\n' "$out" | head -n 1 | grep -q '^kata 03 aborted (SIGABRT) without a sanitizer report'
+check "run: a crash without a report gets a line" $? "$out"
+
+# One kata that does not compile: named with file:line on one line, the
+# others still run.
+sed 's/^state=broken$/state=broken SYNTAX/' "$suite/katas/01_forgotten_reset/greeting.sh" >"$suite/x" &&
+  mv "$suite/x" "$suite/katas/01_forgotten_reset/greeting.sh"
+out=$(k status 2>&1)
+printf '%s' "$out" | grep -q "^  01  forgotten_reset  *does not compile  katas/01_forgotten_reset/greeting.sh:2: expected ';' before 'SYNTAX'\$" &&
+  printf '%s' "$out" | grep -q '^  02  use_after_put  *failing' && printf '%s' "$out" | grep -q '^  03  crash  *failing'
+check "status: a compile error in one kata, the others still report" $? "$out"
+out=$(k run 01 2>&1)
+printf '%s' "$out" | grep -q "greeting.sh:2:7: error: expected ';'" && printf '%s' "$out" | grep -q 'kata 01 does not compile: fix katas/01_forgotten_reset/'
+check "run: a compile error is shown with its file" $? "$out"
+
+# reset: asks first; --yes (either side) and make's YES=1 skip the question.
+if command -v script >/dev/null 2>&1; then  # util-linux: a terminal to answer in
+  out=$(printf 'n\n' | script -qec "sh '$suite/harness/tools/kata' reset 01" /dev/null 2>&1)
+  printf '%s' "$out" | grep -q 'Put back katas/01_forgotten_reset as shipped? .*\[y/N\]' && printf '%s' "$out" | grep -q 'Nothing changed' &&
+    grep -q SYNTAX "$suite/katas/01_forgotten_reset/greeting.sh"
+  check "reset: no unless you say yes" $? "$out"
+fi
+out=$(k reset --yes 01 2>&1)
+[ $? -eq 0 ] && ! grep -q SYNTAX "$suite/katas/01_forgotten_reset/greeting.sh"
+check "reset --yes 01" $? "$out"
+echo 'state=fixed' >>"$suite/katas/02_use_after_put/render.sh"
+out=$(cd "$suite" && make reset N=2 YES=1 2>&1)
+printf '%s' "$out" | grep -q 'katas/02_use_after_put is back as shipped' && ! grep -q '^state=fixed' "$suite/katas/02_use_after_put/render.sh"
+check "make reset N=2 YES=1" $? "$out"
+
+# watch turns kata 01 green after a burst of saves, runs it once for the
+# burst (200 ms debounce) and moves on to the next failing kata: by polling
+# (what it does without inotifywait), and with inotifywait when installed.
+watch_test() {  # watch_test poll|inotify
+  k reset all --yes >/dev/null 2>&1
+  k status >/dev/null 2>&1
+  log="$suite/watch-$1.log"
+  : >"$log"
+  if [ "$1" = poll ]; then
+    KATA_WATCH_POLL=0.2 sh "$suite/harness/tools/kata" watch 01 >"$log" 2>&1 &
+  else
+    sh "$suite/harness/tools/kata" watch 01 >"$log" 2>&1 &
+  fi
+  watcher=$!
+  waited=0
+  until grep -q 'to run it again' "$log" || [ $waited -ge 100 ]; do sleep 0.1; waited=$((waited + 1)); done
+  sleep 0.3  # inotifywait is listening
+  f="$suite/katas/01_forgotten_reset/greeting.sh"
+  cp "$f" "$suite/orig"
+  sed 's/^state=broken$/state=half/' "$suite/orig" >"$f"
+  sleep 0.05
+  sed 's/^state=broken$/state=fixed/' "$suite/orig" >"$f"
+  rm -f "$suite/orig"
+  waited=0
+  until grep -q 'Moving on to kata 02' "$log" || [ $waited -ge 150 ]; do sleep 0.1; waited=$((waited + 1)); done
+  kill "$watcher" 2>/dev/null
+  wait "$watcher" 2>/dev/null
+  if [ "$1" = poll ]; then
+    grep -q 'polling every 0.2 s;' "$log"
+  else
+    grep -q 'woken by inotifywait' "$log"
+  fi
+  check "watch ($1): says how it watches" $? "$(cat "$log")"
+  grep -q '^kata 01 is green. Moving on to kata 02: read katas/02_use_after_put/README.md$' "$log" &&
+    grep -q '^watching katas/02_use_after_put' "$log"
+  check "watch ($1): green, then the next failing kata" $? "$(cat "$log")"
+  [ "$(grep -c '^watching katas/01_forgotten_reset (Ctrl-C' "$log")" -eq 2 ] && ! grep -q 'state: half' "$log"
+  check "watch ($1): one run for a burst of saves" $? "$(cat "$log")"
+  grep -q '^01 done$' "$suite/.kata-state/progress"
+  check "watch ($1): progress is remembered" $?
+}
+watch_test poll
+if command -v inotifywait >/dev/null 2>&1; then watch_test inotify; fi
+# Ctrl-C in make watch, typed in a terminal (script(1) gives it one): the
+# terminal sends SIGINT to make and the tool alike.
+if command -v script >/dev/null 2>&1; then
+  k status >/dev/null 2>&1
+  log="$suite/interrupted.log"
+  : >"$log"
+  {
+    waited=0
+    until grep -q 'to run it again' "$log" || [ $waited -ge 100 ]; do sleep 0.1; waited=$((waited + 1)); done
+    printf '\003'
+    sleep 1
+  } | (cd "$suite" && KATA_WATCH_POLL=0.2 timeout 30 script -qec 'make watch N=1' /dev/null) >"$log" 2>&1
+  tr -d '\r' <"$log" | grep -q '^Stopped watching.$' && ! grep -q 'make: \*\*\*' "$log"
+  check "Ctrl-C ends make watch without make noise" $? "$(cat "$log")"
+fi
+
+k reset all --yes >/dev/null 2>&1
+! grep -q '^01 ' "$suite/.kata-state/progress"
+check "reset forgets the kata's progress" $? "$(cat "$suite/.kata-state/progress")"
 
 printf '%s passed, %s failed\n' "$passed" "$failures"
 [ "$failures" -eq 0 ]
