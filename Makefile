@@ -16,7 +16,8 @@ KATA := sh harness/tools/kata
 # then exit 0 (KATA_DIE_STATUS), so that make does not add "make: *** [...]
 # Error 2" under it. Recipes stay plain commands (no `|| true`): make then
 # runs them without a shell in between, and Ctrl-C in `make watch` ends
-# quietly. `sh harness/tools/kata ...` exits 2 on bad input.
+# quietly. `sh harness/tools/kata ...` exits 2 on bad input. A suite that
+# cannot be set up (a tool or GoogleTest missing) exits 2 under make too.
 workshop status kata hint watch reset: export KATA_DIE_STATUS := 0
 
 .PHONY: all workshop status kata hint watch reset test handout bench bench-go clean

@@ -101,6 +101,17 @@ out=$(k status 2>&1)
 [ $? -eq 2 ] && [ "$(printf '%s\n' "$out" | wc -l)" -eq 1 ] && printf '%s' "$out" | grep -q 'not configured yet: run make'
 check "status on an unconfigured tree: one line, which command to run" $? "$out"
 
+# A suite that cannot be configured (here: GoogleTest missing) is not the
+# normal failing state of a workshop: make says why in one line, exits non-zero.
+broken=$(dirname "$suite")/broken
+cp -R "$suite" "$broken"
+printf '%s\n' 'cmake_minimum_required(VERSION 3.20)' 'project(broken NONE)' \
+  'message(FATAL_ERROR "pool-katas: GoogleTest is missing: install it (apt-get install libgtest-dev) and run again.")' \
+  >"$broken/CMakeLists.txt"
+out=$(cd "$broken" && make 2>&1)
+[ $? -ne 0 ] && printf '%s' "$out" | grep -q '^kata: cannot configure the suite: GoogleTest is missing: install it'
+check "make: a suite that cannot configure exits non-zero, saying what to install" $? "$out"
+
 out=$(cd "$suite" && make 2>&1)
 [ $? -eq 0 ] && ! printf '%s' "$out" | grep -q 'make: \*\*\*' && printf '%s' "$out" | grep -q '0 of 3 done' &&
   printf '%s' "$out" | grep -q 'Next: read katas/01_forgotten_reset/README.md'
