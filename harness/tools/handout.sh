@@ -5,6 +5,7 @@
 set -eu
 root=$(cd "$(dirname "$0")/../.." && pwd)
 out=${1:?usage: handout.sh OUT.tar.gz}
+given=$out  # reported as the caller wrote it
 case "$out" in /*) ;; *) out="$PWD/$out" ;; esac
 
 # Files that give fixes away stay out.
@@ -28,4 +29,4 @@ done
 mkdir -p "$dest/.pristine"
 cp -R "$dest/katas" "$dest/.pristine/katas"
 tar -C "$stage" -czf "$out" pool-katas
-echo "handout: $out ($(du -h "$out" | cut -f1))"
+echo "handout: $given ($(du -h "$out" | cut -f1))"
