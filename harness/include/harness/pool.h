@@ -26,7 +26,9 @@
 //     another thread's slot and collect() pay for that with a process-wide
 //     barrier (harness/asymmetric_fence.h).
 //   * The pool owns what it caches and destroys it on collect() or in its own
-//     destructor. A thread that exits leaves its cached object to the pool.
+//     destructor. A thread that exits leaves its cached object to the pool:
+//     any thread may take it, collect() reaches it, and the next thread to be
+//     given the exited thread's number starts with it in its slot.
 //   * stats() reports how often get(), put() and the factory ran, and how many
 //     get() calls were served from the cache.
 //
@@ -34,7 +36,9 @@
 //   * that get() returns the object you put, or any particular object;
 //   * that anything cached survives: collect() may drop it at any moment;
 //   * to clean objects: get() returns an object exactly as it was put back;
-//   * a fast path to threads beyond kMaxThreads live ones: those share a lock.
+//   * a fast path to threads beyond kMaxThreads live ones: those share a lock;
+//   * the 2 ns fast path without Linux's membarrier (4.14 and later):
+//     elsewhere each get() and put() also pays a full fence.
 //
 // Like sync.Pool (which carries a noCopy marker) a Pool cannot be copied or
 // moved: copies would share, or lose, the objects the original owns.
