@@ -109,3 +109,28 @@ TEST(HugePooledObject, IdleEncodersHoldLittleMemory) {
       << " MiB alive: the victim tier holds the same encoders for one more cycle";
   encoders.collect();
 }
+
+// The pool is there so that a message is encoded in the pooled encoder's
+// scratch area, which stays with the encoder for the next message. The
+// encoder put back after a 1 KiB message must therefore hold at least the
+// 2 KiB of hex text it was used for.
+TEST(HugePooledObject, TheMessageIsEncodedInThePooledEncoder) {
+  const std::string message(1024, '*');
+  std::string expected;
+  for (int i = 0; i < 1024; ++i) expected += "2a";
+
+  encoders.collect();  // start from an empty pool, whatever earlier tests left in it
+  encoders.collect();
+  const long long before = live_bytes();
+  {
+    const std::string hex = encode_to_string(message);
+    EXPECT_EQ(hex, expected);
+  }
+  const long long kept = live_bytes() - before;  // what the pool holds now: one encoder
+  EXPECT_GE(kept, static_cast<long long>(expected.size()))
+      << "after encoding a 1 KiB message the pool holds only " << kept << " bytes more than before, less than "
+      << "the " << expected.size() << " bytes of hex text: encode() wrote the text somewhere other than the pooled "
+      << "encoder's scratch area, or threw that area away, so every message allocates its scratch space again";
+  encoders.collect();
+  encoders.collect();
+}

@@ -34,3 +34,21 @@ TEST(PutInsideFactory, LinesReuseThePooledBuffers) {
   EXPECT_EQ(after.factory_calls, before.factory_calls)
       << "lines should reuse the pooled buffers instead of making new ones";
 }
+
+// The pool is there so that keys and values are escaped in reused buffers,
+// which keep the room they grew to for the next line.
+TEST(PutInsideFactory, KeyAndValueAreEscapedInThePooledBuffers) {
+  field_buffers.collect();  // start from an empty pool, whatever earlier tests left in it
+  field_buffers.collect();
+  const std::string key(100, 'k');
+  const std::string value(100, 'v');
+  EXPECT_EQ(format_pair(key, value), key + "=" + value);
+  std::unique_ptr<std::string> first = field_buffers.get();  // the two buffers format_pair() just put back
+  std::unique_ptr<std::string> second = field_buffers.get();
+  ASSERT_TRUE(first && second);
+  EXPECT_TRUE(first->capacity() >= key.size() && second->capacity() >= key.size())
+      << "the pooled buffers came back without the room the 100-character key and value needed: format_pair() "
+         "escaped them somewhere else, or moved the buffers' storage out, so every line allocates again";
+  field_buffers.put(std::move(first));
+  field_buffers.put(std::move(second));
+}
