@@ -3,6 +3,9 @@
 # output captured from the katas (reports/*.log, reviewed summaries in
 # reports/*.expected), and the kata command's answers to bad input and hints.
 set -u
+# The make commands below stand for a participant's own terminal, not for a
+# sub-make of `make test` (which would add "Entering directory" lines).
+unset MAKELEVEL MAKEFLAGS MFLAGS
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../../.." && pwd)
 kata="$root/harness/tools/kata"
