@@ -102,12 +102,14 @@ class Pool {
 
   std::unique_ptr<T> get() {
     const std::size_t index = this_thread_index();
-    if (index >= kMaxThreads) [[unlikely]]
+    if (index >= kMaxThreads) [[unlikely]] {
+      count(nullptr, &Counters::gets);
       return get_slow(nullptr);
+    }
     Local& mine = locals_[index];
-    bump(mine.gets);
+    bump(mine.counts.gets);
     if (T* p = take_own(mine)) {
-      bump(mine.hits);
+      bump(mine.counts.hits);
       return std::unique_ptr<T>(p);
     }
     return get_slow(&mine);
@@ -117,11 +119,11 @@ class Pool {
     if (!object) return;
     const std::size_t index = this_thread_index();
     if (index >= kMaxThreads) [[unlikely]] {
-      overflow_puts_.fetch_add(1, std::memory_order_relaxed);
+      count(nullptr, &Counters::puts);
       return put_slow(nullptr, object.release());
     }
     Local& mine = locals_[index];
-    bump(mine.puts);
+    bump(mine.counts.puts);
     T* p = object.release();
     if (!fill_own(mine, p)) put_slow(&mine, p);
   }
@@ -161,17 +163,10 @@ class Pool {
     PoolStats s;
     const std::size_t used = threads_seen();
     for (std::size_t i = 0; i < used; ++i) {
-      const Local& l = locals_[i];
-      s.gets += l.gets.load(std::memory_order_relaxed);
-      s.hits += l.hits.load(std::memory_order_relaxed);
-      s.factory_calls += l.factory_calls.load(std::memory_order_relaxed);
-      s.puts += l.puts.load(std::memory_order_relaxed);
-      if (l.slot.load(std::memory_order_relaxed) != nullptr) ++s.cached;
+      add(s, locals_[i].counts);
+      if (locals_[i].slot.load(std::memory_order_relaxed) != nullptr) ++s.cached;
     }
-    s.gets += overflow_gets_.load(std::memory_order_relaxed);
-    s.hits += overflow_hits_.load(std::memory_order_relaxed);
-    s.factory_calls += overflow_factory_calls_.load(std::memory_order_relaxed);
-    s.puts += overflow_puts_.load(std::memory_order_relaxed);
+    add(s, overflow_);
     std::lock_guard<std::mutex> lock(mu_);
     s.cached += shared_.size() + victim_.size();
     return s;
@@ -188,17 +183,37 @@ class Pool {
   // and takes the locked path. busy's release/acquire pair is also the edge
   // that orders what the owner wrote before put() before what the next holder
   // does, and nothing the owner does after put().
+  struct Counters {
+    std::atomic<std::uint64_t> gets{0}, hits{0}, factory_calls{0}, puts{0};
+  };
   struct alignas(128) Local {
     std::atomic<T*> slot{nullptr};
     std::atomic<bool> busy{false};
     std::atomic<bool> claimed{false};
-    std::atomic<std::uint64_t> gets{0}, hits{0}, factory_calls{0}, puts{0};
+    Counters counts;
   };
 
   // Only the owning thread writes its counters, so a load and a store are
   // enough; an atomic read-modify-write would cost more than the rest of get().
   static void bump(std::atomic<std::uint64_t>& counter) {
     counter.store(counter.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  }
+
+  // Counts for the caller: in its own slot's counters, or, for a thread
+  // without a slot, in the shared overflow_ counters (written by many).
+  void count(Local* mine, std::atomic<std::uint64_t> Counters::*which) {
+    if (mine) {
+      bump(mine->counts.*which);
+    } else {
+      (overflow_.*which).fetch_add(1, std::memory_order_relaxed);
+    }
+  }
+
+  static void add(PoolStats& s, const Counters& c) {
+    s.gets += c.gets.load(std::memory_order_relaxed);
+    s.hits += c.hits.load(std::memory_order_relaxed);
+    s.factory_calls += c.factory_calls.load(std::memory_order_relaxed);
+    s.puts += c.puts.load(std::memory_order_relaxed);
   }
 
   // The owner's fast paths. Each returns false (or nullptr) to send the caller
@@ -239,7 +254,6 @@ class Pool {
   }
 
   std::unique_ptr<T> get_slow(Local* mine) {
-    if (!mine) overflow_gets_.fetch_add(1, std::memory_order_relaxed);
     T* p = nullptr;
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -250,11 +264,11 @@ class Pool {
       if (!p && !victim_.empty()) p = pop(victim_);
     }
     if (p) {
-      mine ? bump(mine->hits) : void(overflow_hits_.fetch_add(1, std::memory_order_relaxed));
+      count(mine, &Counters::hits);
       return std::unique_ptr<T>(p);
     }
     if (!factory_) return nullptr;
-    mine ? bump(mine->factory_calls) : void(overflow_factory_calls_.fetch_add(1, std::memory_order_relaxed));
+    count(mine, &Counters::factory_calls);
     // No lock is held here: a factory may allocate, throw, or (wrongly) call
     // back into this pool, and each of those must behave as plain code would.
     return factory_();
@@ -289,8 +303,7 @@ class Pool {
 
   Factory factory_;
   std::unique_ptr<Local[]> locals_;
-  // Counters of threads beyond kMaxThreads, which have no slot of their own.
-  std::atomic<std::uint64_t> overflow_gets_{0}, overflow_hits_{0}, overflow_factory_calls_{0}, overflow_puts_{0};
+  Counters overflow_;  // threads beyond kMaxThreads, which have no slot of their own
   mutable std::mutex mu_;
   std::vector<T*> shared_;  // guarded by mu_
   std::vector<T*> victim_;  // guarded by mu_
