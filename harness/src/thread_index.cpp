@@ -48,7 +48,7 @@ struct NumberReturn {
 
 std::size_t assign_thread_index() {
   thread_local NumberReturn on_exit;
-  (void)on_exit;  // odr-use: constructs it, and so registers its destructor
+  (void)on_exit;  // constructed (and its destructor registered) when control passes its declaration
   t_thread_index = ThreadNumbers::instance().acquire();
   return t_thread_index;
 }
