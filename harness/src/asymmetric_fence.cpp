@@ -1,5 +1,8 @@
 #include "harness/asymmetric_fence.h"
 
+#include <cstdlib>
+#include <cstring>
+
 #if defined(__linux__)
 #include <linux/membarrier.h>
 #include <sys/syscall.h>
@@ -14,7 +17,15 @@ namespace {
 long membarrier(int command) { return syscall(__NR_membarrier, command, 0, 0); }
 #endif
 
+// POOL_KATAS_FENCE=fallback forces the path that macOS and old kernels take,
+// so that tests and benchmarks can run it on Linux too.
+bool fallback_forced() {
+  const char* mode = std::getenv("POOL_KATAS_FENCE");
+  return mode != nullptr && std::strcmp(mode, "fallback") == 0;
+}
+
 bool register_once() {
+  if (fallback_forced()) return false;
 #if defined(__linux__) && defined(__NR_membarrier)
   const long commands = membarrier(MEMBARRIER_CMD_QUERY);
   if (commands < 0 || !(commands & MEMBARRIER_CMD_PRIVATE_EXPEDITED)) return false;

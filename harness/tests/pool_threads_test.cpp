@@ -1,6 +1,8 @@
 // The pool across threads: hand-over, exclusive ownership under stress,
 // thread exit. Run under ThreadSanitizer as well as AddressSanitizer.
+#include <cstdlib>
 #include <latch>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -225,3 +227,18 @@ TEST(PoolThreadsTest, ManyShortLivedThreadsKeepExactCounters) {
 }
 
 }  // namespace
+
+// POOL_KATAS_FENCE=fallback must really select the fallback fence: the gate
+// runs these tests once more with it set, and that run proves nothing if the
+// switch is ignored.
+TEST(PoolThreadsTest, TheFallbackSwitchSelectsTheFallbackFence) {
+  const char* mode = std::getenv("POOL_KATAS_FENCE");
+  const bool forced = mode != nullptr && std::string_view(mode) == "fallback";
+  harness::this_thread_index();  // the fence mode is chosen by the first one
+  if (forced) {
+    EXPECT_FALSE(harness::detail::setup_asymmetric_fence())
+        << "POOL_KATAS_FENCE=fallback is set, yet the pool uses the membarrier fast path";
+  } else {
+    GTEST_SKIP() << "POOL_KATAS_FENCE is not fallback: nothing to check";
+  }
+}

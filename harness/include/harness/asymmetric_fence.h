@@ -10,6 +10,8 @@
 //     later); heavy_fence() then interrupts every CPU running this process
 //     (about half a microsecond here).
 //   * Without that system call both halves fall back to a real seq_cst fence.
+//     The environment variable POOL_KATAS_FENCE=fallback forces that path
+//     (read once, when the first thread number is handed out).
 //
 // What it does not promise
 //   * to order anything between two light_fence() callers: pair each light
