@@ -1,7 +1,9 @@
 # Turns each line of katas/manifest.txt into three CTest entries:
 #
 #   kataNN_slug       the kata's test against katas/NN_slug/       labels: kata, kataNN
-#   solutionNN_slug   the same test source against solutions/NN_slug/  label: solution
+#   solutionNN_slug   the same test source against solutions/NN_slug/, in
+#                     shuffled order three times over (seeds NN, NN+1, NN+2:
+#                     --gtest_random_seed replays a failure)   label: solution
 #   selfcheckNN_slug  runs the kata binary; passes only when it fails with
 #                     the manifest's signature                      label: selfcheck
 #
@@ -9,6 +11,8 @@
 # #include "file.h". For the solution build it is copied into the build tree
 # first: compiled in place, that include would find the kata's header beside
 # it before the solution's.
+
+include(WrongFixes)
 
 set(POOL_KATAS_MANIFEST_LINE
     "^([0-9][0-9])[ \t]+([a-z0-9_]+)[ \t]+(address|thread|undefined)[ \t]+(.+)$")
@@ -51,8 +55,12 @@ function(pool_katas_add_kata number slug flavour)
     target_include_directories(solution${number} PRIVATE ${solution_dir})
     target_link_libraries(solution${number} PRIVATE harness_${flavour})
     target_precompile_headers(solution${number} REUSE_FROM harness_${flavour})
-    add_test(NAME solution${name} COMMAND solution${number})
+    # Any test order must pass: a test that leans on what an earlier one left
+    # in the pool is a defect of the spec.
+    math(EXPR seed "1${number} - 100")
+    add_test(NAME solution${name} COMMAND solution${number} --gtest_shuffle --gtest_repeat=3 --gtest_random_seed=${seed})
     set_tests_properties(solution${name} PROPERTIES LABELS solution TIMEOUT 60)
+    pool_katas_add_wrong_fixes(${number} ${slug} ${flavour})
   endif()
 endfunction()
 

@@ -1,0 +1,39 @@
+# cmake -DBINARY=<test binary> -DEXPECT=wrong|right -DPATCH=<name> -DSEED=<n> -P run_fix.cmake
+#
+# A wrong fix passes this check when the kata's test rejects it (exits
+# non-zero, without hanging). A right fix passes when the test accepts it
+# three times over in shuffled order (seeds SEED, SEED+1, SEED+2: a failure
+# can be replayed with the same --gtest_random_seed).
+
+if(NOT EXISTS "${BINARY}")
+  message(FATAL_ERROR "${PATCH}: ${BINARY} was not built: cmake --build <tree> --target wrong_fixes")
+endif()
+if(EXPECT STREQUAL "right")
+  set(arguments --gtest_shuffle --gtest_repeat=3 --gtest_random_seed=${SEED})
+else()
+  set(arguments)
+endif()
+execute_process(COMMAND "${BINARY}" ${arguments} RESULT_VARIABLE status OUTPUT_VARIABLE output
+                ERROR_VARIABLE output TIMEOUT 90)
+if(status MATCHES "timeout")
+  message(FATAL_ERROR "${PATCH}: the test did not finish (${status}); a fix must be judged, not hang")
+endif()
+string(LENGTH "${output}" length)
+math(EXPR from "${length} - 2500")
+if(from LESS 0)
+  set(from 0)
+endif()
+string(SUBSTRING "${output}" ${from} -1 tail)
+if(EXPECT STREQUAL "wrong" AND status STREQUAL "0")
+  message(FATAL_ERROR "${PATCH}: the kata's test PASSES with this wrong fix: make the test catch it")
+endif()
+if(EXPECT STREQUAL "right" AND NOT status STREQUAL "0")
+  message(FATAL_ERROR "${PATCH}: the kata's test REJECTS this correct fix (status ${status}): "
+                      "it pins a choice the lesson does not need. Output ends with:\n${tail}")
+endif()
+if(EXPECT STREQUAL "wrong")
+  string(REGEX MATCH "[^\n]*(Failure|ERROR: [A-Za-z]+Sanitizer|runtime error)[^\n]*" why "${output}")
+  message(STATUS "${PATCH}: rejected (status ${status}) ${why}")
+else()
+  message(STATUS "${PATCH}: accepted, three shuffled runs")
+endif()
