@@ -1,0 +1,32 @@
+// result_file.h — what a test run found, written as data for the kata tool.
+//
+// What it promises
+//   * When the environment names a file in KATA_RESULT_FILE, every test binary
+//     writes one line per event to it, tab-separated, flushed at once (a
+//     sanitizer may end the process at the next instruction):
+//
+//       started <TAB> Suite.Test
+//       failed  <TAB> Suite.Test <TAB> file <TAB> line <TAB> what <TAB> message
+//       passed  <TAB> Suite.Test
+//       done    <TAB> passed|failed
+//
+//     `what` is the last line of the failure's message: the test's own words
+//     ("the buffer came back from the pool still holding ..."), or
+//     GoogleTest's when the test gave none. `message` is the whole message
+//     with newlines written as \n and backslashes as \\. `file` is as the
+//     compiler saw it (an absolute path in the build).
+//   * A run that crashes leaves a "started" line with no "passed" or
+//     "failed" after it: the test that was running.
+//
+// What it does not promise
+//   * anything without KATA_RESULT_FILE: no file, no cost;
+//   * a "done" line after a crash or a sanitizer report.
+#pragma once
+
+namespace harness::detail {
+
+// Registers the writer with GoogleTest when KATA_RESULT_FILE is set.
+// Call after testing::InitGoogleTest().
+void write_results_when_asked();
+
+}  // namespace harness::detail
