@@ -14,8 +14,15 @@
 
 include(WrongFixes)
 
+# number | slug | sanitizer | difficulty | title | concept | caught by | signature
+# (katas/manifest.txt explains each field). The signature comes last and may
+# itself contain "|".
 set(POOL_KATAS_MANIFEST_LINE
-    "^([0-9][0-9])[ \t]+([a-z0-9_]+)[ \t]+(address|thread|undefined)[ \t]+(.+)$")
+    "^([0-9][0-9]) *\\| *([a-z0-9_]+) *\\| *(address|thread|undefined) *\\| *([123]) *\\| *([^|]*[^| ]) *\\| *([^|]*[^| ]) *\\| *([^|]*[^| ]) *\\| *(.*[^ ]) *$")
+
+# Seconds a kata, solution or selfcheck run may take before it counts as hung.
+# The kata tool and the docs generator read it from katas.tsv.
+set(POOL_KATAS_RUN_SECONDS 60)
 
 function(pool_katas_add_kata number slug flavour)
   set(name ${number}_${slug})
@@ -36,12 +43,14 @@ function(pool_katas_add_kata number slug flavour)
   target_link_libraries(kata${number} PRIVATE harness_${flavour})
   target_precompile_headers(kata${number} REUSE_FROM harness_${flavour})
   add_test(NAME kata${name} COMMAND kata${number})
-  set_tests_properties(kata${name} PROPERTIES LABELS "kata;kata${number}" TIMEOUT 60)
+  set_tests_properties(kata${name} PROPERTIES LABELS "kata;kata${number}" TIMEOUT ${POOL_KATAS_RUN_SECONDS})
 
   add_test(NAME selfcheck${name}
            COMMAND ${CMAKE_COMMAND} -DBINARY=$<TARGET_FILE:kata${number}> -DNUMBER=${number}
-                   -DMANIFEST=${POOL_KATAS_MANIFEST_FILE} -P ${CMAKE_SOURCE_DIR}/harness/cmake/selfcheck.cmake)
-  set_tests_properties(selfcheck${name} PROPERTIES LABELS selfcheck TIMEOUT 90)
+                   -DKATAS=${POOL_KATAS_TSV} -P ${CMAKE_SOURCE_DIR}/harness/cmake/selfcheck.cmake)
+  # The selfcheck gives the kata its own limit, and needs a moment more to say so.
+  math(EXPR selfcheck_seconds "${POOL_KATAS_RUN_SECONDS} + 30")
+  set_tests_properties(selfcheck${name} PROPERTIES LABELS selfcheck TIMEOUT ${selfcheck_seconds})
 
   # The participants' handout has no solutions/: build the katas alone then.
   if(IS_DIRECTORY ${solution_dir})
@@ -59,13 +68,17 @@ function(pool_katas_add_kata number slug flavour)
     # in the pool is a defect of the spec.
     math(EXPR seed "1${number} - 100")
     add_test(NAME solution${name} COMMAND solution${number} --gtest_shuffle --gtest_repeat=3 --gtest_random_seed=${seed})
-    set_tests_properties(solution${name} PROPERTIES LABELS solution TIMEOUT 60)
+    set_tests_properties(solution${name} PROPERTIES LABELS solution TIMEOUT ${POOL_KATAS_RUN_SECONDS})
     pool_katas_add_wrong_fixes(${number} ${slug} ${flavour})
   endif()
 endfunction()
 
 function(pool_katas_from_manifest manifest)
-  set(POOL_KATAS_MANIFEST_FILE ${manifest})
+  # What every other reader of the manifest reads instead: one line per kata,
+  # tab-separated, the fields in the manifest's order, then the run limit.
+  set(POOL_KATAS_TSV ${CMAKE_BINARY_DIR}/katas.tsv)
+  set(POOL_KATAS_TSV ${POOL_KATAS_TSV} PARENT_SCOPE)
+  set(table "# number\tslug\tsanitizer\tdifficulty\ttitle\tconcept\tcaught_by\tsignature\tseconds\n")
   # A kata folder that appears later (or a solutions/ folder in a handout that
   # gains one) re-runs the configure step: directory times change with entries.
   set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${manifest} ${CMAKE_SOURCE_DIR}/katas)
@@ -74,19 +87,40 @@ function(pool_katas_from_manifest manifest)
   endif()
   file(STRINGS ${manifest} lines)
   set(seen)
+  set(declared)
   foreach(line IN LISTS lines)
     if(line MATCHES "^[ \t]*(#|$)")
       continue()
     endif()
     if(NOT line MATCHES "${POOL_KATAS_MANIFEST_LINE}")
       message(FATAL_ERROR "pool-katas: cannot read this line of ${manifest}:\n  ${line}\n"
-                          "expected: NN  slug  address|thread|undefined  signature-regex")
+                          "expected: NN | slug | address|thread|undefined | 1-3 | title | concept | caught by | signature")
     endif()
     set(number ${CMAKE_MATCH_1})
     if(number IN_LIST seen)
       message(FATAL_ERROR "pool-katas: kata ${number} is declared twice in ${manifest}")
     endif()
     list(APPEND seen ${number})
-    pool_katas_add_kata(${number} ${CMAKE_MATCH_2} ${CMAKE_MATCH_3})
+    set(fields "${CMAKE_MATCH_1}\t${CMAKE_MATCH_2}\t${CMAKE_MATCH_3}\t${CMAKE_MATCH_4}\t${CMAKE_MATCH_5}\t${CMAKE_MATCH_6}\t${CMAKE_MATCH_7}\t${CMAKE_MATCH_8}")
+    set(slug ${CMAKE_MATCH_2})
+    set(flavour ${CMAKE_MATCH_3})
+    set(flavour_of_${number} ${flavour})
+    if(IS_DIRECTORY ${CMAKE_SOURCE_DIR}/katas/${number}_${slug})
+      string(APPEND table "${fields}\t${POOL_KATAS_RUN_SECONDS}\n")
+    endif()
+    list(APPEND declared ${number}_${slug})
+  endforeach()
+  # Rewritten only when it changes, so that its time says when the facts did.
+  set(old_table "")
+  if(EXISTS ${POOL_KATAS_TSV})
+    file(READ ${POOL_KATAS_TSV} old_table)
+  endif()
+  if(NOT old_table STREQUAL table)
+    file(WRITE ${POOL_KATAS_TSV} "${table}")
+  endif()
+  foreach(name IN LISTS declared)
+    string(SUBSTRING ${name} 0 2 number)
+    string(SUBSTRING ${name} 3 -1 slug)
+    pool_katas_add_kata(${number} ${slug} ${flavour_of_${number}})
   endforeach()
 endfunction()

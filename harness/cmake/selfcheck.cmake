@@ -1,23 +1,27 @@
-# cmake -DBINARY=<kata binary> -DNUMBER=NN -DMANIFEST=<manifest> -P selfcheck.cmake
+# cmake -DBINARY=<kata binary> -DNUMBER=NN -DKATAS=<build>/katas.tsv -P selfcheck.cmake
 #
 # Passes only when the unfixed kata fails for the reason it was written for:
 # a non-zero exit status AND output matching the signature the manifest
-# declares. A kata that passes, hangs, or fails some other way is a defect of
-# the suite, and this says which.
+# declares (read from katas.tsv, which CMake writes from the manifest). A kata
+# that passes, hangs, or fails some other way is a defect of the suite, and
+# this says which.
 
-file(STRINGS "${MANIFEST}" lines REGEX "^${NUMBER}[ \t]")
-list(LENGTH lines count)
+file(STRINGS "${KATAS}" rows REGEX "^${NUMBER}\t")
+list(LENGTH rows count)
 if(NOT count EQUAL 1)
-  message(FATAL_ERROR "selfcheck: kata ${NUMBER} is not declared exactly once in ${MANIFEST}")
+  message(FATAL_ERROR "selfcheck: kata ${NUMBER} is not in ${KATAS} exactly once: reconfigure the tree")
 endif()
-string(REGEX REPLACE "^[0-9]+[ \t]+[a-z0-9_]+[ \t]+[a-z]+[ \t]+" "" signature "${lines}")
+# Fields: number slug sanitizer difficulty title concept caught_by signature seconds.
+string(REGEX MATCH "^[^\t]*\t[^\t]*\t[^\t]*\t[^\t]*\t[^\t]*\t[^\t]*\t[^\t]*\t([^\t]*)\t([0-9]+)$" row "${rows}")
+set(signature "${CMAKE_MATCH_1}")
+set(seconds "${CMAKE_MATCH_2}")
 
 if(NOT EXISTS "${BINARY}")
   message(FATAL_ERROR "selfcheck: kata ${NUMBER} was not built (${BINARY} is missing): does it still compile?")
 endif()
 
 execute_process(COMMAND "${BINARY}" RESULT_VARIABLE status OUTPUT_VARIABLE output ERROR_VARIABLE output
-                TIMEOUT 60)
+                TIMEOUT ${seconds})
 
 if(status STREQUAL "0")
   message(FATAL_ERROR "selfcheck: kata ${NUMBER} PASSES as shipped; it must fail until it is fixed.")

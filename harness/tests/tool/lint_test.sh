@@ -1,0 +1,48 @@
+#!/bin/sh
+# lint_test.sh BUILD_DIR SOURCE_DIR — the lint passes on the suite, and on a
+# copy broken in one way at a time it fails with one line naming the file.
+set -u
+build=${1:?usage: lint_test.sh BUILD_DIR SOURCE_DIR}
+root=${2:?usage: lint_test.sh BUILD_DIR SOURCE_DIR}
+failures=0
+fail() { printf 'FAILED: %s\n%s\n' "$1" "${2:-}"; failures=$((failures + 1)); }
+
+out=$(sh "$root/harness/tools/lint.sh" "$build" "$root" 2>&1) || fail "the lint finds problems in the suite" "$out"
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+# broken WHAT EXPECTED-REGEX: copies the suite, lets the caller's `break_it`
+# damage it, and checks that the lint fails with a line matching the regex.
+broken() {
+  rm -rf "$work/suite" && mkdir -p "$work/suite/harness" "$work/build"
+  cp -R "$root/katas" "$root/solutions" "$root/docs" "$work/suite/"
+  cp -R "$root/harness/tools" "$work/suite/harness/"
+  cp "$build/katas.tsv" "$work/build/"
+  (cd "$work/suite" && break_it)
+  out=$(sh "$work/suite/harness/tools/lint.sh" "$work/build" "$work/suite" 2>&1)
+  [ $? -eq 1 ] && printf '%s\n' "$out" | grep -qE "$2" || fail "lint: $1" "$out"
+}
+
+break_it() { sed -i '/^## Symptom$/d' katas/01_*/README.md; }
+broken "a kata README without its Symptom section" "^lint: katas/01_forgotten_reset/README.md: no '## Symptom' section$"
+
+break_it() { sed -i '1s/.*/# 01 · Forgot to reset/' katas/01_*/README.md; }
+broken "a README title that is not the manifest's" "^lint: katas/01_forgotten_reset/README.md: the first line must be '# 01 · Forgotten reset'"
+
+break_it() { printf '\n// a change nobody quoted\n' >>solutions/01_forgotten_reset/greeting.h; }
+broken "a solution whose README diff is out of step" "^lint: solutions/01_forgotten_reset/README.md: its diff is not the real kata -> solution diff"
+
+break_it() { mkdir katas/99_stray && cp katas/01_*/* katas/99_stray/; }
+broken "a kata folder the manifest does not declare" "^lint: katas/99_stray/ is not declared in katas/manifest.txt"
+
+break_it() { printf 'See `TheGreetingIsNeverLost` for why.\n' >>katas/01_forgotten_reset/README.md; }
+broken "a README naming a test that does not exist" "^lint: katas/01_forgotten_reset/README.md names the test TheGreetingIsNeverLost"
+
+break_it() { sed -i 's/objects come back dirty/objects come back clean/' docs/katas.md; }
+broken "docs/katas.md edited by hand" "^lint: docs/katas.md is out of step with katas/manifest.txt"
+
+break_it() { rm -r solutions/02_*; }
+broken "a kata without its solution" "^lint: solutions/02_use_after_put/ is missing$"
+
+[ "$failures" -eq 0 ] && echo "lint_test: the lint passes on the suite and catches each of 7 breakages"
+[ "$failures" -eq 0 ]
