@@ -1,8 +1,8 @@
 # The front door. `make` runs the workshop; `make test` is the CI gate.
 #   make                 configure, build what compiles, run the katas, show the table
-#   make kata N=03       rebuild and run one kata, with its full output
+#   make kata [N=03]     rebuild and run one kata (no N: the first not done), full output
 #   make status          the table again
-#   make hint N=03       the next hint for kata 03
+#   make hint [N=03]     the next hint for kata 03 (no N: the first not done)
 #   make watch [N=03]    rerun a kata on every save, move on when it is green
 #   make reset N=03      put kata 03 back as shipped (N=all for every kata; YES=1: do not ask)
 #   make test            every solution, selfcheck and harness test (GCC, then Clang)

@@ -61,10 +61,6 @@ out=$(sh "$kata" run 99 2>&1)
 [ $? -eq 2 ] && printf '%s' "$out" | grep -q "there is no kata '99': choose one of 01"
 check "unknown kata number" $? "$out"
 
-out=$(sh "$kata" run 2>&1)
-[ $? -eq 2 ] && printf '%s' "$out" | grep -q 'which kata?'
-check "missing kata number" $? "$out"
-
 out=$(sh "$kata" frobnicate 2>&1)
 [ $? -eq 2 ] && printf '%s' "$out" | grep -q "unknown command 'frobnicate'"
 check "unknown command" $? "$out"
@@ -145,11 +141,11 @@ check "run: a crash without a report gets a line" $? "$out"
 sed 's/^state=broken$/state=broken SYNTAX/' "$suite/katas/01_forgotten_reset/greeting.sh" >"$suite/x" &&
   mv "$suite/x" "$suite/katas/01_forgotten_reset/greeting.sh"
 out=$(k status 2>&1)
-printf '%s' "$out" | grep -q "^  01  forgotten_reset  *does not compile  katas/01_forgotten_reset/greeting.sh:2: expected ';' before 'SYNTAX'\$" &&
+printf '%s' "$out" | grep -q "^  01  forgotten_reset  *does not compile  katas/01_forgotten_reset/greeting.sh:3: expected ';' before 'SYNTAX'\$" &&
   printf '%s' "$out" | grep -q '^  02  use_after_put  *failing' && printf '%s' "$out" | grep -q '^  03  crash  *failing'
 check "status: a compile error in one kata, the others still report" $? "$out"
 out=$(k run 01 2>&1)
-printf '%s' "$out" | grep -q "greeting.sh:2:7: error: expected ';'" && printf '%s' "$out" | grep -q 'kata 01 does not compile: fix katas/01_forgotten_reset/'
+printf '%s' "$out" | grep -q "greeting.sh:3:7: error: expected ';'" && printf '%s' "$out" | grep -q 'kata 01 does not compile: fix katas/01_forgotten_reset/'
 check "run: a compile error is shown with its file" $? "$out"
 
 # reset: asks first; --yes (either side) and make's YES=1 skip the question.
@@ -224,6 +220,80 @@ if command -v script >/dev/null 2>&1; then
   } | (cd "$suite" && KATA_WATCH_POLL=0.2 timeout 30 script -qec 'make watch N=1' /dev/null) >"$log" 2>&1
   tr -d '\r' <"$log" | grep -q '^Stopped watching.$' && ! grep -q 'make: \*\*\*' "$log"
   check "Ctrl-C ends make watch without make noise" $? "$(cat "$log")"
+fi
+
+# Without N, make kata and make hint take the first kata not done yet; a
+# kata that passes names the next one.
+k reset all --yes >/dev/null 2>&1
+out=$(cd "$suite" && make kata 2>&1)
+printf '%s\n' "$out" | head -n 1 | grep -q '^kata 01, the first one not done yet' && printf '%s' "$out" | grep -q 'kata 01 (forgotten_reset) fails'
+check "make kata without N: the first unfinished kata" $? "$out"
+out=$(cd "$suite" && make hint 2>&1)
+printf '%s\n' "$out" | head -n 1 | grep -q '^Hint 1 of 2 for kata 01:$'
+check "make hint without N: the first unfinished kata" $? "$out"
+sed 's/^state=broken$/state=fixed/' "$suite/katas/01_forgotten_reset/greeting.sh" >"$suite/x" &&
+  mv "$suite/x" "$suite/katas/01_forgotten_reset/greeting.sh"
+out=$(cd "$suite" && make kata 2>&1)
+printf '%s' "$out" | grep -q '^kata 01 (forgotten_reset) passes.$' &&
+  printf '%s' "$out" | grep -q '^Next: kata 02, read katas/02_use_after_put/README.md, then run: make kata N=02$'
+check "a passing kata names the next one" $? "$out"
+out=$(cd "$suite" && make kata 2>&1)
+printf '%s\n' "$out" | head -n 1 | grep -q '^kata 02, the first one not done yet'
+check "make kata without N moves on once a kata is done" $? "$out"
+
+# make status with nothing changed reruns nothing: the verdicts are cached by
+# the binaries' checksums.
+k status >/dev/null 2>&1
+: >"$suite/runs.log"
+out=$(KATA_RUNS_LOG=$suite/runs.log k status 2>&1)
+[ ! -s "$suite/runs.log" ] && printf '%s' "$out" | grep -q '^  01  forgotten_reset  *done'
+check "status with nothing changed runs no kata again" $? "$out"
+sed 's/^state=fixed$/state=fixed # touched/' "$suite/katas/01_forgotten_reset/greeting.sh" >"$suite/x" &&
+  mv "$suite/x" "$suite/katas/01_forgotten_reset/greeting.sh"
+out=$(KATA_RUNS_LOG=$suite/runs.log k status 2>&1)
+[ "$(cat "$suite/runs.log")" = "01" ]
+check "status reruns exactly the kata that changed" $? "$(cat "$suite/runs.log") / $out"
+k reset all --yes >/dev/null 2>&1
+
+# The watch keys, typed into a real terminal (tmux): h hint, l list, r rerun,
+# n next kata, and on green a pause until Enter; q quits.
+if command -v tmux >/dev/null 2>&1; then
+  k status >/dev/null 2>&1
+  sock="$(dirname "$suite")/tmux.sock"
+  screen() { tmux -S "$sock" capture-pane -p -S -300 -t watch 2>/dev/null; }
+  await() {  # await REGEX: until the terminal shows it (10 s at most)
+    waited=0
+    until screen | grep -qE "$1" || [ $waited -ge 100 ]; do sleep 0.1; waited=$((waited + 1)); done
+    screen | grep -qE "$1"
+  }
+  key() { tmux -S "$sock" send-keys -t watch "$1"; }
+  : >"$suite/runs.log"
+  tmux -S "$sock" new-session -d -s watch -x 160 -y 60 \
+    "cd '$suite' && KATA_RUNS_LOG='$suite/runs.log' KATA_WATCH_POLL=0.2 sh harness/tools/kata watch 01; echo WATCH-ENDED; sleep 60"
+  await 'Keys: h next hint, r rerun, n next kata, l list all katas, q quit'
+  check "watch keys: listed under the report" $? "$(screen)"
+  key h && await '^Hint 1 of 2 for kata 01:'
+  check "watch key h: the next hint" $? "$(screen)"
+  key l && await 'Pool Katas: 0 of 3 done'
+  check "watch key l: the status table" $? "$(screen)"
+  runs=$(grep -c 01 "$suite/runs.log")
+  key r && await 'watching katas/01_forgotten_reset' && sleep 0.5
+  [ "$(grep -c 01 "$suite/runs.log")" -gt "$runs" ]
+  check "watch key r: runs the kata again" $? "$(cat "$suite/runs.log")"
+  key n && await 'watching katas/02_use_after_put'
+  check "watch key n: the next kata" $? "$(screen)"
+  sed 's/^state=broken$/state=fixed/' "$suite/katas/02_use_after_put/render.sh" >"$suite/x" &&
+    mv "$suite/x" "$suite/katas/02_use_after_put/render.sh"
+  await 'Press Enter \(or n\) to go on to kata 03, q to stop watching'
+  check "watch: green says what is next and waits" $? "$(screen)"
+  sleep 1.5
+  ! screen | grep -q 'watching katas/03_crash'
+  check "watch: green waits for the participant, it does not move on alone" $? "$(screen)"
+  key Enter && await 'watching katas/03_crash'
+  check "watch: Enter goes on to the next kata" $? "$(screen)"
+  await 'Keys: h' && key q && await '^WATCH-ENDED'
+  check "watch key q: stops watching" $? "$(screen)"
+  tmux -S "$sock" kill-server 2>/dev/null
 fi
 
 k reset all --yes >/dev/null 2>&1
