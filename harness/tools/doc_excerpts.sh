@@ -10,8 +10,11 @@
 #   ...regenerated...
 #   ```
 #
-# The name after "excerpt:" picks a recipe below: which kata to run (and which
-# of its tests), and which lines of its output to keep. Everything that
+# The name after "excerpt:" is kataNN-RECIPE: which kata to run, and what of
+# its run to show (recipe() below): its summary, its sanitizer report, its
+# failed assertions, or its symptom (what `make kata` leads with). Failed
+# assertions come from the results file the test binary writes
+# (harness/src/result_file.h), never from GoogleTest's text. Everything that
 # changes from run to run is normalised: addresses become <addr>, process ids
 # <pid>, absolute paths repo-relative, test timings (<n> ms); frames outside
 # katas/ (the pool, libstdc++, the sanitizer runtime, GoogleTest) are folded
@@ -42,18 +45,25 @@ trap 'rm -rf "$work"' EXIT
 
 # --- running a kata --------------------------------------------------------
 
-# run NN: the kata's whole output, normalised, on stdout.
+# run NN: runs kata NN; its whole output, normalised, on stdout, and its
+# results file in $work/results.tsv.
 run() {
   binary="$build/bin/kata$1"
   if [ ! -x "$binary" ]; then
     echo "doc_excerpts: $binary is missing: build the suite first" >&2
     return 1
   fi
+  seconds=$(grep "^$1	" "$build/katas.tsv" | cut -f9)
+  rm -f "$work/results.tsv"
   if command -v timeout >/dev/null 2>&1; then
-    timeout 60 "$binary" >"$work/raw.log" 2>&1
+    KATA_RESULT_FILE=$work/results.tsv timeout "${seconds:-60}" "$binary" >"$work/raw.log" 2>&1
   else
-    "$binary" >"$work/raw.log" 2>&1
+    KATA_RESULT_FILE=$work/results.tsv "$binary" >"$work/raw.log" 2>&1
   fi
+  normalise <"$work/raw.log"
+}
+
+normalise() {
   sed -E \
     -e "s|$root/||g" \
     -e 's/==[0-9]+==/==<pid>==/g' \
@@ -64,22 +74,50 @@ run() {
     -e 's/\([0-9]+ ms\)/(<n> ms)/g' \
     -e 's/std::char_traits<char> ?>/.../g' \
     -e 's/std::basic_string_view<char, \.\.\./std::basic_string_view<char, ...>/g' \
-    "$work/raw.log"
+    -e 's/actual: [0-9]+ vs [0-9]+/actual: <bytes> vs <bytes>/'
 }
 
-# trim [MAX]: keeps the lines a reader needs from a kata's output on stdin:
-#  * the "[ RUN ]" line of each test that fails, and its GoogleTest failures;
-#  * of a sanitizer report: its first line, the heading of each stack, the
+# failures [MAX]: the first MAX (default 1) failed assertions of the last run,
+# from its results file, as GoogleTest shows them: the test, file:line, message.
+failures() {
+  awk -F '\t' -v max="${1:-1}" '
+    function unescape(v,   out, i, c) {
+      for (i = 1; i <= length(v); i++) {
+        c = substr(v, i, 1)
+        if (c == "\\" && i < length(v)) {
+          i++; c = substr(v, i, 1)
+          if (c == "n") c = "\n"; else if (c == "t") c = "\t"
+        }
+        out = out c
+      }
+      return out
+    }
+    $1 == "failed" && shown < max {
+      if ($2 != test) { print "[ RUN      ] " $2; test = $2 }
+      print $3 ":" $4 ": Failure"
+      print unescape($6)
+      shown++
+    }' "$work/results.tsv" | normalise
+}
+
+# The test that was running when a sanitizer ended the process.
+crashed_in() {
+  awk -F '\t' '$1 == "started" { t = $2 } $1 == "passed" || $1 == "failed" { if ($2 == t) t = "" }
+                END { if (t != "") print "[ RUN      ] " t }' "$work/results.tsv"
+}
+
+# trim [MAX]: keeps the lines a reader needs of the sanitizer report in a
+# kata's output on stdin, after the test that was running:
+#  * of the report: its first line, the heading of each stack, the
 #    first MAX frames (2 unless told) of each stack that lie in katas/, one
 #    frame of an allocation stack, and the SUMMARY up to the error kind.
 # Skipped frames become one "    ..." line per run. A stack is cut at its
 # first frame in harness/: the pool's frames and the numbering of the frames
 # after them change whenever the pool does.
 trim() {
-  awk -v max="${1:-2}" '
+  awk -v max="${1:-2}" -v run="$(crashed_in)" '
     function heading() { if (run != "") { print run; run = "" } }
     function stack(limit) { kept = 0; cut = 0; dots = 0; room = limit }
-    /^\[ RUN/ { run = $0; next }
     /^ +#[0-9]+ / {
       if (!in_report || cut) next
       if ($0 ~ / harness\//) { cut = 1; next }
@@ -102,10 +140,6 @@ trim() {
     }
     in_report && /: note: / { print; next }
     in_report && /^$/ { stack(0); next }
-    in_report { next }
-    /: Failure$/ { heading(); in_failure = 1; print; next }
-    in_failure && /^\[/ { in_failure = 0 }
-    in_failure { print }
   '
 }
 
@@ -118,31 +152,56 @@ prefer() {
   tries=0
   while [ "$tries" -lt 10 ]; do
     tries=$((tries + 1))
-    run "$1" >"$work/run.log" || return 1
-    if grep -Eq "$2" "$work/run.log"; then
-      cat "$work/run.log"
+    run "$1" >"$work/try.log" || return 1
+    if grep -Eq "$2" "$work/try.log"; then
+      cat "$work/try.log"
       return 0
     fi
   done
   echo "doc_excerpts: kata$1 never printed /$2/ in 10 runs" >&2
-  cat "$work/run.log"
+  cat "$work/try.log"
 }
 
+# summary NN: what `make kata NN` leads with when a sanitizer fired.
+summary() {
+  dir=$(grep "^$1	" "$build/katas.tsv" | cut -f1,2 | tr '\t' _)
+  # From the raw output (the chosen run's), as the kata tool reads it.
+  sed "s|$root/||g" "$work/raw.log" | awk -v dir="katas/$dir/" -f "$root/harness/tools/summarize.awk"
+}
+
+# recipe kataNN-WHAT: one excerpt of kata NN.
+#   summary       the summary of its sanitizer report
+#   report        the report: two frames in katas/ per stack
+#   report-short  the report: one frame per stack
+#   failure       its first failed assertion
+#   symptom       for a kata README: the first failed assertion, then the
+#                 sanitizer's report with one frame per stack
+# A race report prints its two accesses in the order the threads ran; the
+# excerpts take a run that shows the write first, so they stay put.
 recipe() {
-  case "$1" in
-    kata02-summary)  # what `kata run 02` prints first, from the same run's raw output
-      prefer 02 '^  Write of size' >/dev/null &&
-        sed "s|$root/||g" "$work/raw.log" | awk -v dir=katas/02_use_after_put/ -f "$root/harness/tools/summarize.awk" ;;
-    kata02-tsan)
-      prefer 02 '^  Write of size' | trim 2 ;;
-    kata08-asan)
-      run 08 | trim 1 | sed -n '/ERROR: AddressSanitizer/,$p' ;;
-    kata03-ubsan)
-      run 03 | trim 2 ;;
-    kata05-probe)
-      run 05 | trim | sed -E 's/actual: [0-9]+ vs [0-9]+/actual: <bytes> vs <bytes>/' ;;
+  number=$(printf '%s' "$1" | sed -n 's/^kata\([0-9][0-9]\)-.*/\1/p')
+  what=${1#kata??-}
+  flavour=$(grep "^$number	" "$build/katas.tsv" 2>/dev/null | cut -f3)
+  if [ -z "$flavour" ]; then
+    echo "doc_excerpts: unknown excerpt '$1' (expected kataNN-summary|report|report-short|failure|symptom)" >&2
+    return 1
+  fi
+  if [ "$flavour" = thread ]; then
+    prefer "$number" '^  Write of size' >"$work/run.log" || return 1
+  else
+    run "$number" >"$work/run.log" || return 1
+  fi
+  case "$what" in
+    summary) summary "$number" ;;
+    report) trim 2 <"$work/run.log" ;;
+    report-short) trim 1 <"$work/run.log" ;;
+    failure) failures 1 ;;
+    symptom)
+      # The first failed assertion, then the sanitizer's report, if any.
+      failures 1
+      trim 1 <"$work/run.log" ;;
     *)
-      echo "doc_excerpts: unknown excerpt '$1'" >&2
+      echo "doc_excerpts: unknown excerpt '$1' (expected kataNN-summary|report|report-short|failure|symptom)" >&2
       return 1 ;;
   esac
 }
@@ -183,7 +242,10 @@ fi
 
 status=0
 docs=${DOCS_DIR:-$root/docs}
-for doc in "$docs"/*.md; do
+# The kata READMEs' symptoms too, unless a test points DOCS_DIR elsewhere.
+readmes=
+[ -n "${DOCS_DIR:-}" ] || readmes=$(ls "$root"/katas/*/README.md 2>/dev/null)
+for doc in "$docs"/*.md $readmes; do
   [ -f "$doc" ] || continue
   names=$(sed -n 's/^<!-- excerpt: \([a-z0-9-]*\) -->$/\1/p' "$doc")
   [ -n "$names" ] || continue

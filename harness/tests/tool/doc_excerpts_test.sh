@@ -18,15 +18,15 @@ out=$(sh "$tool" --check "$build" "$root" 2>&1) ||
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 cp "$root"/docs/*.md "$scratch"/
-doc=$(grep -l '^<!-- excerpt: kata02-tsan -->$' "$scratch"/*.md | head -n 1)
+doc=$(grep -l '^<!-- excerpt: kata02-report -->$' "$scratch"/*.md | head -n 1)
 if [ -z "$doc" ]; then
-  fail "no document has the kata02-tsan excerpt"
+  fail "no document has the kata02-report excerpt"
 else
   # A changed line inside the block is drift, and the message names the block.
   sed -i 's|katas/02_use_after_put/render.h:15$|katas/02_use_after_put/render.h:99|' "$doc"
   out=$(DOCS_DIR=$scratch sh "$tool" --check "$build" "$root" 2>&1)
-  [ $? -eq 1 ] && printf '%s' "$out" | grep -q 'excerpt kata02-tsan has drifted' ||
-    fail "--check did not report the drifted kata02-tsan block" "$out"
+  [ $? -eq 1 ] && printf '%s' "$out" | grep -q 'excerpt kata02-report has drifted' ||
+    fail "--check did not report the drifted kata02-report block" "$out"
   # Without --check the block is rewritten, and then the copy passes again.
   DOCS_DIR=$scratch sh "$tool" "$build" "$root" >/dev/null 2>&1
   out=$(DOCS_DIR=$scratch sh "$tool" --check "$build" "$root" 2>&1) ||
@@ -42,9 +42,9 @@ out=$(DOCS_DIR=$scratch sh "$tool" "$build" "$root" 2>&1)
 rm -f "$scratch/cite.md"
 
 # A marker without its block, and an unknown excerpt, are errors.
-printf '# t\n\n<!-- excerpt: kata02-tsan -->\nno block here\n' >"$scratch/marker.md"
+printf '# t\n\n<!-- excerpt: kata02-report -->\nno block here\n' >"$scratch/marker.md"
 out=$(DOCS_DIR=$scratch sh "$tool" --check "$build" "$root" 2>&1)
-[ $? -eq 1 ] && printf '%s' "$out" | grep -q 'marker of kata02-tsan is not followed' ||
+[ $? -eq 1 ] && printf '%s' "$out" | grep -q 'marker of kata02-report is not followed' ||
   fail "a marker without a text block was not reported" "$out"
 rm -f "$scratch/marker.md"
 printf '# t\n\n<!-- excerpt: kata99-none -->\n```text\n```\n' >"$scratch/unknown.md"
