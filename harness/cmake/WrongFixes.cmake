@@ -25,6 +25,7 @@ function(pool_katas_add_wrong_fixes number slug flavour)
   file(GLOB kata_files CONFIGURE_DEPENDS ${kata_dir}/*)
   file(GLOB test_sources RELATIVE ${kata_dir} ${kata_dir}/*_test.cpp)
   file(GLOB patches CONFIGURE_DEPENDS ${patch_dir}/*)
+  math(EXPR selfcheck_seconds "${POOL_KATAS_RUN_SECONDS} + 30")
   foreach(patch IN LISTS patches)
     get_filename_component(file ${patch} NAME)
     if(NOT file MATCHES "^([a-z0-9_]+)\\.(wrong|right)\\.patch$")
@@ -54,7 +55,8 @@ function(pool_katas_add_wrong_fixes number slug flavour)
     add_test(NAME wrongfix.${number}.${fix}.${kind}
              COMMAND ${CMAKE_COMMAND} -DBINARY=$<TARGET_FILE:${target}> -DEXPECT=${kind}
                      -DPATCH=harness/tests/wrong_fixes/${name}/${file} -DSEED=${number}
+                     -DSECONDS=${POOL_KATAS_RUN_SECONDS}
                      -P ${CMAKE_SOURCE_DIR}/harness/cmake/run_fix.cmake)
-    set_tests_properties(wrongfix.${number}.${fix}.${kind} PROPERTIES LABELS "harness;wrongfix" TIMEOUT 120)
+    set_tests_properties(wrongfix.${number}.${fix}.${kind} PROPERTIES LABELS "harness;wrongfix" TIMEOUT ${selfcheck_seconds})
   endforeach()
 endfunction()

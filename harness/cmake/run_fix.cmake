@@ -1,4 +1,4 @@
-# cmake -DBINARY=<test binary> -DEXPECT=wrong|right -DPATCH=<name> -DSEED=<n> -P run_fix.cmake
+# cmake -DBINARY=<test binary> -DEXPECT=wrong|right -DPATCH=<name> -DSEED=<n> -DSECONDS=<limit> -P run_fix.cmake
 #
 # A wrong fix passes this check when the kata's test rejects it (exits
 # non-zero, without hanging). A right fix passes when the test accepts it
@@ -18,7 +18,7 @@ endif()
 set(results "${BINARY}.results.tsv")
 file(REMOVE "${results}")
 execute_process(COMMAND "${CMAKE_COMMAND}" -E env "KATA_RESULT_FILE=${results}" "${BINARY}" ${arguments}
-                RESULT_VARIABLE status OUTPUT_VARIABLE output ERROR_VARIABLE output TIMEOUT 90)
+                RESULT_VARIABLE status OUTPUT_VARIABLE output ERROR_VARIABLE output TIMEOUT ${SECONDS})
 if(status MATCHES "timeout")
   message(FATAL_ERROR "${PATCH}: the test did not finish (${status}); a fix must be judged, not hang")
 endif()
