@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "greeting.h"
+#include "harness/testing.h"
 
 TEST(ForgottenReset, FirstGreetingIsCorrect) {
   EXPECT_EQ(greet("alice"), "hello alice");
@@ -27,13 +28,48 @@ TEST(ForgottenReset, GreetingsReuseOnePooledBuffer) {
 // The pool is there so that greetings are formatted in a reused buffer, which
 // keeps the room it grew to for the next caller.
 TEST(ForgottenReset, TheGreetingIsFormattedInThePooledBuffer) {
-  greeting_buffers.collect();  // start from an empty pool, whatever earlier tests left in it
-  greeting_buffers.collect();
+  harness::testing::drain(greeting_buffers);  // start from an empty pool, whatever earlier tests left in it
   const std::string name(100, 'z');
   EXPECT_EQ(greet(name), "hello " + name);
   std::unique_ptr<std::string> pooled = greeting_buffers.get();  // the buffer greet() just put back
   ASSERT_NE(pooled, nullptr);
   EXPECT_GE(pooled->capacity(), name.size())
       << "the pooled buffer came back without the room the greeting needed: greet() formatted it somewhere else, or moved the buffer's storage out, so every call allocates again";
+  greeting_buffers.put(std::move(pooled));
+}
+
+// Whoever resets the buffer (after get() or before put()), once a greeting is
+// done the pooled buffer holds that greeting or nothing: never the text of
+// callers before it, even if greet()'s result leaves it out.
+TEST(ForgottenReset, ThePooledBufferHoldsNoEarlierCallersText) {
+  harness::testing::drain(greeting_buffers);
+  greet("alice");
+  EXPECT_EQ(greet("bob"), "hello bob");
+  std::unique_ptr<std::string> pooled = greeting_buffers.get();  // the buffer greet() just put back
+  ASSERT_NE(pooled, nullptr);
+  EXPECT_TRUE(pooled->empty() || *pooled == "hello bob")
+      << "the pooled buffer still holds earlier callers' text (\"" << *pooled
+      << "\"): greet() hid it from its result, but never reset the buffer, which grows with every call";
+  greeting_buffers.put(std::move(pooled));
+}
+
+// Reuse means the same memory: a greeting that fits in the buffer's room is
+// written into it, not into new storage that replaces it.
+TEST(ForgottenReset, EachGreetingIsWrittenIntoTheSameStorage) {
+  harness::testing::drain(greeting_buffers);
+  greet(std::string(100, 'z'));  // the pooled buffer now has room for 100 characters
+  std::unique_ptr<std::string> pooled = greeting_buffers.get();
+  ASSERT_NE(pooled, nullptr);
+  const char* storage = pooled->data();
+  greeting_buffers.put(std::move(pooled));
+
+  // Longer than a short-string buffer, shorter than the room already there.
+  const std::string name = "dave, who has a rather long name for a greeting";
+  EXPECT_EQ(greet(name), "hello " + name);
+  pooled = greeting_buffers.get();
+  ASSERT_NE(pooled, nullptr);
+  EXPECT_EQ(static_cast<const void*>(pooled->data()), static_cast<const void*>(storage))
+      << "greet() replaced the pooled buffer's storage with new memory: a fresh string was swapped or moved in, "
+         "so nothing is reused and every call allocates again";
   greeting_buffers.put(std::move(pooled));
 }
