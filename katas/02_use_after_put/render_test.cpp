@@ -1,11 +1,14 @@
 // Kata 02: a greeting returned by render() must stay intact for as long as
 // the caller reads it, even while other threads render.
+#include <atomic>
+#include <cstdint>
 #include <latch>
 #include <string>
 #include <thread>
 
 #include <gtest/gtest.h>
 
+#include "harness/testing.h"
 #include "render.h"
 
 TEST(UseAfterPut, RendersTheGreeting) {
@@ -22,32 +25,40 @@ TEST(UseAfterPut, RenderingReusesThePooledBuffer) {
   EXPECT_EQ(after.factory_calls, before.factory_calls) << "render() should reuse the pooled buffer, not make new ones";
 }
 
-// Thread A renders, lets B go, then reads its greeting. B renders right
-// after. The latch orders B's render after A's, but nothing orders A's read
-// against B's render: if both touch the same memory, ThreadSanitizer reports
-// it on every run, whichever thread happens to be faster. A stays until B is
-// done: had it exited, its thread's cache would pass to B in order.
+// Thread A renders and then reads its greeting. Thread B renders as soon as
+// A's render() has put its buffer back, which B sees by watching the pool's
+// counters: that tells B when to go without ordering anything A does. The pool
+// orders only what A did before put(); whatever A reads of the buffer after
+// put() (inside render() or after it returned) races with B's writes, and
+// ThreadSanitizer reports it on every run, whichever thread is faster. (A
+// render() that never puts its buffer back lets B go once it returns.) The
+// pool is drained first, so that B's render() can only get A's buffer. A stays
+// until B is done: had it exited, its thread's cache would pass to B in order.
 TEST(UseAfterPut, AGreetingStaysIntactWhileAnotherThreadRenders) {
-  std::latch a_has_rendered(1);
+  harness::testing::drain(render_buffers);
+  const std::uint64_t puts_before = render_buffers.stats().puts;
+  std::atomic<bool> a_has_rendered{false};  // relaxed: it orders nothing either
   std::latch b_is_done(1);
   std::string read_by_a;
   std::string read_by_b;
 
   std::thread a([&] {
-    const std::string& greeting = render("alice");
-    a_has_rendered.count_down();
+    const auto& greeting = render("alice");  // binds to a string or a reference alike
+    a_has_rendered.store(true, std::memory_order_relaxed);
     read_by_a = greeting;
     b_is_done.wait();
   });
   std::thread b([&] {
-    a_has_rendered.wait();
+    while (render_buffers.stats().puts == puts_before && !a_has_rendered.load(std::memory_order_relaxed)) {
+      std::this_thread::yield();
+    }
     read_by_b = render("bob");
     b_is_done.count_down();
   });
   a.join();
   b.join();
 
-  EXPECT_EQ(read_by_a, "hello alice") << "alice's greeting changed after render() returned it: "
+  EXPECT_EQ(read_by_a, "hello alice") << "alice's greeting changed after render() put its buffer back: "
                                          "another caller was writing into the same buffer";
   EXPECT_EQ(read_by_b, "hello bob");
 }
@@ -63,8 +74,7 @@ TEST(UseAfterPut, AGreetingStaysIntactWhenTheSameThreadRendersAgain) {
 // The pool is there so that greetings are built in a reused buffer, which
 // keeps the room it grew to for the next caller.
 TEST(UseAfterPut, TheGreetingIsBuiltInThePooledBuffer) {
-  render_buffers.collect();  // start from an empty pool, whatever earlier tests left in it
-  render_buffers.collect();
+  harness::testing::drain(render_buffers);  // start from an empty pool, whatever earlier tests left in it
   const std::string name(100, 'z');
   EXPECT_EQ(render(name), "hello " + name);
   std::unique_ptr<std::string> pooled = render_buffers.get();  // the buffer render() just put back
