@@ -28,3 +28,17 @@ TEST(CopiedPool, ScratchBufferIsReusedAcrossBatches) {
   EXPECT_EQ(encoder.buffers_made(), 1u)
       << "this encoder should have made exactly one scratch buffer and used it for every reading of both batches";
 }
+
+// Each encoder owns its own free list: a new encoder starts with no buffers,
+// and what one encoder caches is not another's.
+TEST(CopiedPool, EachEncoderKeepsItsOwnBuffers) {
+  Encoder first;
+  EXPECT_EQ(first.encode({"temp", 21}), "temp=21");
+  Encoder second;
+  EXPECT_EQ(second.buffers_made(), 0u) << "a new encoder already counts buffers it never made: the count is shared";
+  EXPECT_EQ(second.buffers_cached(), 0u)
+      << "a new encoder already holds a scratch buffer: the encoders share one free list instead of owning their own";
+  EXPECT_EQ(encode_batch(second, {{"wind", 4}}), "wind=4\n");
+  EXPECT_EQ(first.buffers_cached(), 1u) << "encoding with one encoder took the scratch buffer of another";
+  EXPECT_EQ(second.buffers_made(), 1u) << "the second encoder should have made its own scratch buffer";
+}
