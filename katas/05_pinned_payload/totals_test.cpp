@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "harness/heap_probe.h"
+#include "harness/testing.h"
 #include "totals.h"
 
 namespace {
@@ -82,8 +83,7 @@ TEST(PinnedPayload, ThePayloadIsFreedOnceTheCallerDropsIt) {
 // The pool is there so that rows are split in the pooled decoder's scratch
 // vector, which keeps the room it grew to for the next call.
 TEST(PinnedPayload, TheRowsAreSplitInThePooledDecoder) {
-  decoders.collect();  // start from an empty pool, whatever earlier tests left in it
-  decoders.collect();
+  harness::testing::drain(decoders);  // start from an empty pool, whatever earlier tests left in it
   const Totals totals = total(std::make_shared<const std::string>("7,10\n8,20\n9,12"));
   EXPECT_EQ(totals.amount, 42);
   std::unique_ptr<Decoder> pooled = decoders.get();  // the decoder total() just put back
@@ -91,5 +91,19 @@ TEST(PinnedPayload, TheRowsAreSplitInThePooledDecoder) {
   EXPECT_GE(pooled->fields.capacity(), 2u)
       << "the pooled decoder came back without the room its scratch vector needed for a row of two fields: "
          "total() split the rows in another decoder, or threw the scratch vector away, so every call allocates again";
+  decoders.put(std::move(pooled));
+}
+
+// Dropping the payload is half of it: the scratch fields are views into the
+// payload's text, and once the caller lets go they point at freed memory.
+TEST(PinnedPayload, ThePooledDecoderKeepsNoViewsIntoThePayload) {
+  harness::testing::drain(decoders);
+  const Totals totals = total(std::make_shared<const std::string>("7,10\n8,20\n9,12"));
+  EXPECT_EQ(totals.amount, 42);
+  std::unique_ptr<Decoder> pooled = decoders.get();  // the decoder total() just put back
+  ASSERT_NE(pooled, nullptr);
+  EXPECT_TRUE(pooled->fields.empty())
+      << "the pooled decoder still holds " << pooled->fields.size()
+      << " views into the caller's payload, which may be freed by now: reset every field of the decoder, not one";
   decoders.put(std::move(pooled));
 }
