@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "harness/testing.h"
 #include "log_line.h"
 
 TEST(NoFactory, FormatsALogLine) {
@@ -15,16 +16,14 @@ TEST(NoFactory, FormatsALogLine) {
 TEST(NoFactory, KeepsWorkingAfterThePoolDropsItsBuffers) {
   log_line("info", "warm-up");
   // Like a garbage-collection cycle in Go: two collections empty the pool.
-  line_buffers.collect();
-  line_buffers.collect();
+  harness::testing::drain(line_buffers);
   EXPECT_EQ(line_buffers.stats().cached, 0u);
   EXPECT_EQ(log_line("error", "cache lost"), "[error] cache lost")
       << "log_line() must cope with an empty pool: the pool may drop its cache at any moment";
 }
 
 TEST(NoFactory, WorksOnANewThread) {
-  line_buffers.collect();
-  line_buffers.collect();
+  harness::testing::drain(line_buffers);
   std::string line;
   std::thread worker([&] { line = log_line("debug", "from a worker"); });
   worker.join();
@@ -52,5 +51,24 @@ TEST(NoFactory, TheLineIsAssembledInThePooledBuffer) {
   ASSERT_NE(pooled, nullptr) << "log_line() did not put a buffer back into line_buffers";
   EXPECT_GE(pooled->capacity(), message.size())
       << "the pooled buffer came back without the room the line needed: log_line() assembled it somewhere else, or moved the buffer's storage out, so every call allocates again";
+  line_buffers.put(std::move(pooled));
+}
+
+// Reuse means the same memory: a line that fits in the buffer's room is
+// written into it, not into new storage that replaces it.
+TEST(NoFactory, EachLineIsWrittenIntoTheSameStorage) {
+  log_line("info", std::string(100, 'z'));  // the pooled buffer now has room for 100 characters
+  std::unique_ptr<std::string> pooled = line_buffers.get();
+  ASSERT_NE(pooled, nullptr) << "log_line() did not put a buffer back into line_buffers";
+  const char* storage = pooled->data();
+  line_buffers.put(std::move(pooled));
+
+  const std::string message = "a message longer than a short string, shorter than the room";
+  EXPECT_EQ(log_line("info", message), "[info] " + message);
+  pooled = line_buffers.get();
+  ASSERT_NE(pooled, nullptr) << "log_line() did not put a buffer back into line_buffers";
+  EXPECT_EQ(static_cast<const void*>(pooled->data()), static_cast<const void*>(storage))
+      << "log_line() replaced the pooled buffer's storage with new memory: a fresh string was moved in, "
+         "so nothing is reused and every call allocates again";
   line_buffers.put(std::move(pooled));
 }
