@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "harness/testing.h"
 #include "sort_numbers.h"
 
 const char* const kLeftovers =
@@ -43,5 +44,40 @@ TEST(VectorNotCleared, ThePooledVectorKeepsItsCapacity) {
   EXPECT_GE(pooled->capacity(), 100u)
       << "the vector went back to the pool without the room it had grown: "
          "emptying it must keep its capacity, or pooling it gains nothing";
+  number_buffers.put(std::move(pooled));
+}
+
+// Whoever empties the vector (after get() or before put()), once a line is
+// sorted the pooled vector holds that line's numbers or nothing: never the
+// numbers of lines before it, even if the result leaves them out.
+TEST(VectorNotCleared, ThePooledVectorHoldsNoEarlierLinesNumbers) {
+  harness::testing::drain(number_buffers);
+  sort_numbers("30 10 20");
+  EXPECT_EQ(sort_numbers("5 4"), "4 5");
+  std::unique_ptr<std::vector<long>> pooled = number_buffers.get();  // the vector sort_numbers() just put back
+  ASSERT_NE(pooled, nullptr);
+  EXPECT_LE(pooled->size(), 2u) << "the pooled vector still holds " << pooled->size()
+                                << " numbers after a line of two: sort_numbers() hid the earlier lines' numbers "
+                                   "from its result, but never emptied the vector, which grows with every call";
+  number_buffers.put(std::move(pooled));
+}
+
+// Reuse means the same memory: numbers that fit in the vector's room are
+// parsed into it, not into new storage that replaces it.
+TEST(VectorNotCleared, EachLineIsParsedIntoTheSameStorage) {
+  std::string long_line;
+  for (int i = 100; i > 0; --i) long_line += std::to_string(i) + " ";
+  sort_numbers(long_line);  // the pooled vector now has room for 100 numbers
+  std::unique_ptr<std::vector<long>> pooled = number_buffers.get();
+  ASSERT_NE(pooled, nullptr);
+  const long* storage = pooled->data();
+  number_buffers.put(std::move(pooled));
+
+  EXPECT_EQ(sort_numbers("9 8 7 6 5 4 3 2 1"), "1 2 3 4 5 6 7 8 9");
+  pooled = number_buffers.get();
+  ASSERT_NE(pooled, nullptr);
+  EXPECT_EQ(pooled->data(), storage)
+      << "sort_numbers() replaced the pooled vector's storage with new memory: a fresh vector was assigned or "
+         "swapped in, so nothing is reused and every call allocates again";
   number_buffers.put(std::move(pooled));
 }
