@@ -3,10 +3,13 @@
 //
 // The tests hold results as `const auto&`: that binds to whatever to_json()
 // returns, a view or a string, and keeps it alive without making a copy.
+#include <cstddef>
 #include <string>
 
 #include <gtest/gtest.h>
 
+#include "harness/heap_probe.h"
+#include "harness/testing.h"
 #include "to_json.h"
 
 const std::string kAlice = R"({"name":"alice","age":30})";
@@ -25,8 +28,7 @@ TEST(ViewIntoPooledBuffer, ARecordKeepsItsTextWhenTheNextOneIsEncoded) {
 
 TEST(ViewIntoPooledBuffer, ARecordSurvivesALongerOneBeingEncoded) {
   // Start from an empty pool, so that alice's record gets a new, small buffer.
-  json_buffers.collect();
-  json_buffers.collect();
+  harness::testing::drain(json_buffers);
   const std::string long_name(200, 'z');
   const auto& alice = to_json("alice", 30);
   const auto& someone = to_json(long_name, 52);
@@ -50,8 +52,7 @@ TEST(ViewIntoPooledBuffer, EncodingReusesThePooledBuffer) {
 // The pool is there so that records are built in a reused buffer, which keeps
 // the room it grew to for the next call.
 TEST(ViewIntoPooledBuffer, TheTextIsBuiltInThePooledBuffer) {
-  json_buffers.collect();  // start from an empty pool, whatever earlier tests left in it
-  json_buffers.collect();
+  harness::testing::drain(json_buffers);  // start from an empty pool, whatever earlier tests left in it
   const std::string name(100, 'z');
   EXPECT_EQ(to_json(name, 1), R"({"name":")" + name + R"(","age":1})");
   std::unique_ptr<std::string> pooled = json_buffers.get();  // the buffer to_json() just put back
@@ -59,4 +60,18 @@ TEST(ViewIntoPooledBuffer, TheTextIsBuiltInThePooledBuffer) {
   EXPECT_GE(pooled->capacity(), name.size())
       << "the pooled buffer came back without the room the record needed: to_json() built it somewhere else, or moved the buffer's storage out, so every call allocates again";
   json_buffers.put(std::move(pooled));
+}
+
+// A record lives as long as its caller holds it, and no longer: encoding
+// records that nobody keeps must not make the program hold more memory.
+TEST(ViewIntoPooledBuffer, RecordsNobodyKeepsAreNotKeptEither) {
+  to_json("warm-up", 0);  // from here on the pool holds a buffer
+  const std::size_t before = harness::live_heap_bytes();
+  for (int i = 0; i < 2000; ++i) EXPECT_EQ(to_json("frank", i).size(), 23u + std::to_string(i).size());
+  const std::size_t after = harness::live_heap_bytes();
+  // 2000 records of about 30 bytes: a program that keeps them all holds some
+  // 60 KiB more; one that keeps none holds what it held before.
+  EXPECT_LT(after, before + 16 * 1024)
+      << "after encoding 2000 records that nobody kept, the program holds " << (after - before) / 1024
+      << " KiB more: every record was stored somewhere for good, so that its view would not dangle";
 }
