@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include "harness/testing.h"
 #include "upload.h"
 
 namespace {
@@ -76,8 +77,7 @@ TEST(UnboundedGrowth, RefusesAnOversizedBodyWithoutReadingItAll) {
 // after the uploads below; one that keeps a grown buffer holds 1 MiB or more.
 TEST(UnboundedGrowth, TheBuffersOfLargeUploadsAreNotKept) {
   constexpr long long kRetainedCap = 256 * 1024;
-  body_buffers.collect();  // start from an empty pool, whatever earlier tests left in it
-  body_buffers.collect();
+  harness::testing::drain(body_buffers);  // start from an empty pool, whatever earlier tests left in it
   PatternBody warm_up(kNormal);
   handle_upload(warm_up);  // from here on the pool may hold a normal buffer
   const long long before = live_bytes();
@@ -111,8 +111,7 @@ TEST(UnboundedGrowth, NormalUploadsReuseThePooledBuffer) {
 // The pool is there so that a normal body is read into a reused buffer, which
 // keeps the room it grew to for the next upload.
 TEST(UnboundedGrowth, ANormalBodyIsReadIntoThePooledBuffer) {
-  body_buffers.collect();  // start from an empty pool, whatever earlier tests left in it
-  body_buffers.collect();
+  harness::testing::drain(body_buffers);  // start from an empty pool, whatever earlier tests left in it
   PatternBody body(kNormal);
   EXPECT_EQ(handle_upload(body).text, "64 lines");
   std::unique_ptr<std::string> pooled = body_buffers.get();  // the buffer handle_upload() just put back
@@ -121,5 +120,42 @@ TEST(UnboundedGrowth, ANormalBodyIsReadIntoThePooledBuffer) {
       << "the pooled buffer came back without the room a " << kNormal / 1024
       << " KiB body needed: handle_upload() read the body somewhere else, or threw the buffer's storage away, "
          "so every upload allocates again";
+  body_buffers.put(std::move(pooled));
+}
+
+// Room for the largest body, reserved up front, is the same memory kept for
+// good: after normal uploads only, the pool holds about what they needed.
+TEST(UnboundedGrowth, NormalUploadsLeaveOnlyNormalBuffersInThePool) {
+  constexpr long long kRetainedCap = 256 * 1024;
+  harness::testing::drain(body_buffers);
+  const long long before = live_bytes();
+  for (int i = 0; i < 3; ++i) {
+    PatternBody body(kNormal);
+    EXPECT_EQ(handle_upload(body).text, "64 lines");
+  }
+  const long long retained = live_bytes() - before;
+  EXPECT_LE(retained, kRetainedCap) << "after three uploads of " << kNormal / 1024 << " KiB the program holds "
+                                    << retained / 1024 << " KiB more: the pooled buffer keeps room for far more "
+                                                          "than a normal body (reserved up front?)";
+}
+
+// Reuse means the same memory: a normal body that fits in the buffer's room
+// is read into it, and the room stays for the next one.
+TEST(UnboundedGrowth, NormalBodiesAreReadIntoTheSameStorage) {
+  harness::testing::drain(body_buffers);
+  PatternBody larger(2 * kNormal);
+  handle_upload(larger);  // the pooled buffer now has room for 8 KiB
+  std::unique_ptr<std::string> pooled = body_buffers.get();
+  ASSERT_NE(pooled, nullptr);
+  const char* storage = pooled->data();
+  body_buffers.put(std::move(pooled));
+
+  PatternBody normal(kNormal);
+  EXPECT_EQ(handle_upload(normal).text, "64 lines");
+  pooled = body_buffers.get();
+  ASSERT_NE(pooled, nullptr);
+  EXPECT_EQ(static_cast<const void*>(pooled->data()), static_cast<const void*>(storage))
+      << "a normal upload did not reuse the pooled buffer's storage: it was replaced or shrunk, so every upload "
+         "allocates again";
   body_buffers.put(std::move(pooled));
 }
