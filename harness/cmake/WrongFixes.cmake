@@ -14,6 +14,10 @@
 # test the spec, which does not depend on the compiler.
 
 add_custom_target(wrong_fixes)
+# A kata's folder of patches that appears later re-runs the configure step.
+if(IS_DIRECTORY ${CMAKE_SOURCE_DIR}/harness/tests/wrong_fixes)
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/harness/tests/wrong_fixes)
+endif()
 
 function(pool_katas_add_wrong_fixes number slug flavour)
   set(name ${number}_${slug})
