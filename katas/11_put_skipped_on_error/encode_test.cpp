@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "encode.h"
+#include "harness/testing.h"
 
 TEST(PutSkippedOnError, EncodesARecordAsOneLine) {
   EXPECT_EQ(encode({{"user", "alice"}, {"id", "7"}}), "user=alice;id=7;");
@@ -24,11 +25,11 @@ TEST(PutSkippedOnError, RefusesAFieldNameThatWouldBreakTheLine) {
 }
 
 // One caller at a time needs one buffer: a call takes it, and gives it back
-// before the next call takes it again. So after the very first call ever, the
+// before the next call takes it again. So once the pool holds a buffer, the
 // factory has no reason to run again, whether calls succeed or fail.
 TEST(PutSkippedOnError, FailedCallsGiveTheirBufferBack) {
-  EXPECT_EQ(encode({{"warm", "up"}}), "warm=up;");
-  const harness::PoolStats before = line_buffers.stats();
+  EXPECT_EQ(encode({{"warm", "up"}}), "warm=up;");  // from here on the pool holds a buffer
+  const harness::testing::PoolActivity pool(line_buffers);
   int refused = 0;
   for (int i = 0; i < 10; ++i) {
     try {
@@ -39,22 +40,34 @@ TEST(PutSkippedOnError, FailedCallsGiveTheirBufferBack) {
     const std::string id = std::to_string(i);
     EXPECT_EQ(encode({{"id", id}}), "id=" + id + ";");
   }
-  const harness::PoolStats after = line_buffers.stats();
 
   EXPECT_EQ(refused, 10) << "every record with a ';' in a field name must be refused";
-  EXPECT_GE(after.gets - before.gets, 10u) << "encode() must build its line in a buffer from line_buffers";
-  EXPECT_LE(after.factory_calls, 1u)
-      << "the factory ran " << after.factory_calls << " times where once was enough (for the very first call): "
+  EXPECT_GE(pool.gets(), 10u) << "encode() must build its line in a buffer from line_buffers";
+  EXPECT_EQ(pool.factory_calls(), 0u)
+      << "the factory ran " << pool.factory_calls() << " times where the pooled buffer was enough: "
       << "a call that fails never puts its buffer back, so the next call has to make a new one";
-  EXPECT_EQ(after.puts - before.puts, after.gets - before.gets)
-      << "every buffer encode() takes from line_buffers must go back to it";
+  EXPECT_EQ(pool.puts(), pool.gets()) << "every buffer encode() takes from line_buffers must go back to it";
+}
+
+// Giving a buffer back means that buffer, with the room it grew: not a new,
+// empty one put in its place.
+TEST(PutSkippedOnError, AFailedCallGivesBackTheBufferItTook) {
+  harness::testing::drain(line_buffers);
+  const std::string value(100, 'z');
+  EXPECT_EQ(encode({{"v", value}}), "v=" + value + ";");  // the pooled buffer now has room for 100 characters
+  EXPECT_THROW(encode({{"v", value}, {"", "x"}}), std::invalid_argument);
+  std::unique_ptr<std::string> pooled = line_buffers.get();
+  ASSERT_NE(pooled, nullptr) << "after a failed call the pool holds no buffer: the failed call never put it back";
+  EXPECT_GE(pooled->capacity(), value.size())
+      << "after a failed call the pool holds a buffer without the room the earlier line needed: the failed call "
+         "threw its buffer away and put a new one in its place";
+  line_buffers.put(std::move(pooled));
 }
 
 // The pool is there so that lines are built in a reused buffer, which keeps
 // the room it grew to for the next call.
 TEST(PutSkippedOnError, TheLineIsBuiltInThePooledBuffer) {
-  line_buffers.collect();  // start from an empty pool, whatever earlier tests left in it
-  line_buffers.collect();
+  harness::testing::drain(line_buffers);  // start from an empty pool, whatever earlier tests left in it
   const std::string value(100, 'z');
   EXPECT_EQ(encode({{"v", value}}), "v=" + value + ";");
   std::unique_ptr<std::string> pooled = line_buffers.get();  // the buffer encode() just put back
