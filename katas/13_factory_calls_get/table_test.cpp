@@ -1,9 +1,13 @@
 // Kata 13: format_table() lays out rows under a header, with a formatter from
 // the pool that is built once and then reused.
+#include <cstddef>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
+#include "harness/testing.h"
 #include "table.h"
 
 TEST(FactoryCallsGet, FormatsAHeaderAndOneLinePerRow) {
@@ -26,4 +30,21 @@ TEST(FactoryCallsGet, TablesReuseThePooledFormatter) {
   EXPECT_EQ(after.gets - before.gets, 3u) << "format_table() must take its formatter from row_formatters";
   EXPECT_EQ(after.factory_calls, before.factory_calls) << "format_table() should reuse the pooled formatter, "
                                                           "not build a new one for every table";
+}
+
+// Every formatter the pool holds must be whole, not only the one the next
+// call happens to get: a formatter built halfway and put back waits there for
+// some later caller (on another thread, or after the others are taken).
+TEST(FactoryCallsGet, EveryFormatterInThePoolHasItsHeader) {
+  harness::testing::drain(row_formatters);
+  EXPECT_EQ(format_table({{"1", "alice"}}), "id    name      \n1     alice     \n");
+  const std::size_t cached = row_formatters.stats().cached;
+  std::vector<std::unique_ptr<RowFormatter>> all;
+  for (std::size_t i = 0; i < cached; ++i) all.push_back(row_formatters.get());
+  for (const std::unique_ptr<RowFormatter>& formatter : all) {
+    ASSERT_NE(formatter, nullptr);
+    EXPECT_EQ(formatter->header, "id    name      \n")
+        << "the pool holds a formatter without its header: one was put back before it was fully built";
+  }
+  for (std::unique_ptr<RowFormatter>& formatter : all) row_formatters.put(std::move(formatter));
 }
