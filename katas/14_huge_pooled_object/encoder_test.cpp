@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include "encoder.h"
+#include "harness/testing.h"
 
 namespace {
 
@@ -74,8 +75,7 @@ TEST(HugePooledObject, IdleEncodersHoldLittleMemory) {
   std::string expected;
   for (int i = 0; i < 1024; ++i) expected += "2a";
 
-  encoders.collect();  // start from an empty pool, whatever earlier tests left in it
-  encoders.collect();
+  harness::testing::drain(encoders);  // start from an empty pool, whatever earlier tests left in it
   const long long before = live_bytes();
   {
     Rendezvous all_busy(kThreads);
@@ -119,8 +119,7 @@ TEST(HugePooledObject, TheMessageIsEncodedInThePooledEncoder) {
   std::string expected;
   for (int i = 0; i < 1024; ++i) expected += "2a";
 
-  encoders.collect();  // start from an empty pool, whatever earlier tests left in it
-  encoders.collect();
+  harness::testing::drain(encoders);  // start from an empty pool, whatever earlier tests left in it
   const long long before = live_bytes();
   {
     const std::string hex = encode_to_string(message);
@@ -133,4 +132,25 @@ TEST(HugePooledObject, TheMessageIsEncodedInThePooledEncoder) {
       << "encoder's scratch area, or threw that area away, so every message allocates its scratch space again";
   encoders.collect();
   encoders.collect();
+}
+
+// A rare large message may need a large scratch area for a moment, but the
+// encoder must not keep it: after one 4 MiB message and a few small ones, the
+// pool holds about what the small ones need.
+TEST(HugePooledObject, ARareLargeMessageLeavesNoLargeEncoderBehind) {
+  constexpr long long kRetainedCap = 4 * harness::kMiB;
+  harness::testing::drain(encoders);
+  const long long before = live_bytes();
+  {
+    const std::string large(4 * harness::kMiB, '*');
+    std::size_t length = 0;
+    encode(large, [&](std::string_view hex) { length = hex.size(); });
+    EXPECT_EQ(length, 2 * large.size());
+  }
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(encode_to_string("abc"), "616263");
+  const long long retained = live_bytes() - before;
+  EXPECT_LT(retained, kRetainedCap)
+      << "after one 4 MiB message and three small ones, the pool keeps " << retained / harness::kMiB
+      << " MiB alive: the encoder kept the scratch area it grew for the large message";
+  harness::testing::drain(encoders);
 }
