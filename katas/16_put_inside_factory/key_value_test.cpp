@@ -5,13 +5,13 @@
 
 #include <gtest/gtest.h>
 
+#include "harness/testing.h"
 #include "key_value.h"
 
 // On an empty pool both gets have to run the factory. Each must come back
 // with a buffer of its own; the test then simply lets both go.
 TEST(PutInsideFactory, TwoGetsNeverShareAnObject) {
-  field_buffers.collect();  // start from an empty pool, whatever earlier tests left in it
-  field_buffers.collect();
+  harness::testing::drain(field_buffers);  // start from an empty pool, whatever earlier tests left in it
   const std::unique_ptr<std::string> first = field_buffers.get();
   const std::unique_ptr<std::string> second = field_buffers.get();
   ASSERT_TRUE(first && second);
@@ -38,8 +38,7 @@ TEST(PutInsideFactory, LinesReuseThePooledBuffers) {
 // The pool is there so that keys and values are escaped in reused buffers,
 // which keep the room they grew to for the next line.
 TEST(PutInsideFactory, KeyAndValueAreEscapedInThePooledBuffers) {
-  field_buffers.collect();  // start from an empty pool, whatever earlier tests left in it
-  field_buffers.collect();
+  harness::testing::drain(field_buffers);  // start from an empty pool, whatever earlier tests left in it
   const std::string key(100, 'k');
   const std::string value(100, 'v');
   EXPECT_EQ(format_pair(key, value), key + "=" + value);
@@ -51,4 +50,17 @@ TEST(PutInsideFactory, KeyAndValueAreEscapedInThePooledBuffers) {
          "escaped them somewhere else, or moved the buffers' storage out, so every line allocates again";
   field_buffers.put(std::move(first));
   field_buffers.put(std::move(second));
+}
+
+// The factory only builds: what the pool holds is only what callers have put
+// back. A get on an empty pool leaves the pool as empty as it was.
+TEST(PutInsideFactory, AMissPutsNothingIntoThePool) {
+  harness::testing::drain(field_buffers);
+  const harness::testing::PoolActivity pool(field_buffers);
+  std::unique_ptr<std::string> fresh = field_buffers.get();
+  ASSERT_NE(fresh, nullptr);
+  EXPECT_EQ(pool.puts(), 0u) << "the factory put " << pool.puts()
+                             << " buffer(s) into the pool itself: only a caller that is done with a buffer puts it";
+  EXPECT_EQ(field_buffers.stats().cached, 0u)
+      << "after one get on an empty pool, the pool holds a buffer nobody gave back: the factory put it there";
 }
