@@ -1,11 +1,14 @@
 // Kata 17: the result of a task must stay intact for as long as the caller
 // holds the task, even while other tasks run; and jobs must be reused.
+#include <atomic>
+#include <cstdint>
 #include <latch>
 #include <string>
 #include <thread>
 
 #include <gtest/gtest.h>
 
+#include "harness/testing.h"
 #include "task.h"
 
 TEST(JobReturnedTooEarly, UpperCasesTheInput) {
@@ -29,29 +32,33 @@ TEST(JobReturnedTooEarly, TasksReuseThePooledJob) {
       << "a task that starts after the previous one ended should reuse its job, not make a new one";
 }
 
-// Thread A runs a task, waits for its result, lets B go, then reads the
-// result. B starts a task of its own right after. The latch orders B's task
-// after A has its result, but nothing orders A's reading against B's task:
-// if both use the same memory, ThreadSanitizer reports it on every run,
-// whichever thread happens to be faster. A stays until B is done: had it
-// exited, its thread's cache would pass to B's worker in order.
+// Thread A runs a task and reads its result. Thread B starts a task of its
+// own as soon as a job is back in the pool or A has its result, whichever
+// comes first; B sees both on relaxed counters and flags, which order
+// nothing. So nothing orders A's reading of its result against B's task: if
+// A reads the job (in result(), or after it) once the job went back to the
+// pool, ThreadSanitizer reports it on every run, whichever thread happens to
+// be faster. A stays until B is done: had it exited, its thread's cache would
+// pass to B's worker in order.
 TEST(JobReturnedTooEarly, AResultStaysIntactWhileTheNextTaskRuns) {
-  jobs.collect();  // start from an empty pool, whatever earlier tests left in it
-  jobs.collect();
-  std::latch a_has_result(1);
+  harness::testing::drain(jobs);  // start from an empty pool, whatever earlier tests left in it
+  const std::uint64_t puts_before = jobs.stats().puts;
+  std::atomic<bool> a_has_result{false};
   std::latch b_is_done(1);
   std::string read_by_a;
   std::string read_by_b;
 
   std::thread a([&] {
     Task task("alice");
-    const std::string& result = task.result();
-    a_has_result.count_down();
+    const auto& result = task.result();  // binds to a string or a reference alike
+    a_has_result.store(true, std::memory_order_relaxed);
     read_by_a = result;
     b_is_done.wait();
   });
   std::thread b([&] {
-    a_has_result.wait();
+    while (jobs.stats().puts == puts_before && !a_has_result.load(std::memory_order_relaxed)) {
+      std::this_thread::yield();
+    }
     {
       Task task("bob");
       read_by_b = task.result();
@@ -87,8 +94,7 @@ TEST(JobReturnedTooEarly, TheInputIsProcessedOnAWorkerThread) {
 // The pool is there so that a job's strings keep the room they grew to for
 // the next task.
 TEST(JobReturnedTooEarly, TheWorkIsDoneInThePooledJob) {
-  jobs.collect();  // start from an empty pool, whatever earlier tests left in it
-  jobs.collect();
+  harness::testing::drain(jobs);  // start from an empty pool, whatever earlier tests left in it
   const std::string input(100, 'z');
   {
     Task task(input);
