@@ -3,11 +3,13 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
 
 #include "checksum.h"
+#include "harness/testing.h"
 
 namespace {
 
@@ -23,10 +25,7 @@ std::uint32_t bitwise_crc32(std::string_view message) {
 
 // Two collect() calls in a row drop everything the pool holds (the first
 // moves it to the victim tier, the second destroys it): the next get() misses.
-void drop_cached_engines() {
-  crc_engines.collect();
-  crc_engines.collect();
-}
+void drop_cached_engines() { harness::testing::drain(crc_engines); }
 
 }  // namespace
 
@@ -63,4 +62,19 @@ TEST(ExpensiveFactory, TheTableIsComputedOnceHoweverOftenThePoolMisses) {
   EXPECT_LE(tables_built(), 1) << "the CRC lookup table was computed again for every engine the pool had to make: "
                                << kBatches << " pool misses, " << tables_built()
                                << " table computations, although the table never changes";
+}
+
+// Once per program means once for all threads too: threads that start later
+// and find the pool empty make engines without computing the table again.
+TEST(ExpensiveFactory, OtherThreadsDoNotComputeTheTableAgain) {
+  EXPECT_EQ(crc32("123456789"), 0xCBF43926u);  // the table exists from here on, wherever it is kept
+  for (int round = 0; round < 4; ++round) {
+    drop_cached_engines();
+    std::uint32_t on_thread = 0;
+    std::thread worker([&] { on_thread = crc32("123456789"); });
+    worker.join();
+    EXPECT_EQ(on_thread, 0xCBF43926u);
+  }
+  EXPECT_LE(tables_built(), 1) << "the CRC lookup table was computed " << tables_built()
+                               << " times: a new thread computed it again, although the table never changes";
 }
