@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include "harness/testing.h"
 #include "lines.h"
 
 namespace {
@@ -67,4 +68,18 @@ TEST(ReaderKeptPastLease, AFinishedViewLeavesItsReaderToTheNextText) {
   EXPECT_EQ(after.gets - before.gets, 3u) << "lines_of() must take its reader from line_readers";
   EXPECT_EQ(after.factory_calls, before.factory_calls)
       << "once a view is gone, its reader should go back to the pool and serve the next text";
+}
+
+// The borrow lasts exactly as long as the view: while a view is alive its
+// reader is out of the pool, and once the view is gone the reader is back.
+TEST(ReaderKeptPastLease, AViewHoldsItsPooledReaderUntilItIsGone) {
+  harness::testing::drain(line_readers);
+  {
+    Lines lines = lines_of("one\ntwo");
+    EXPECT_EQ(line_readers.stats().cached, 0u)
+        << "the pool got the view's reader back while the view was still alive: the view reads through a reader "
+           "that someone else may take, or does not read through the pooled reader at all";
+    EXPECT_EQ(read_all(lines), (LineList{"one", "two"}));
+  }
+  EXPECT_EQ(line_readers.stats().cached, 1u) << "once the view is gone, its reader must be back in the pool";
 }
