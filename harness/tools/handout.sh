@@ -1,7 +1,13 @@
 #!/bin/sh
 # handout.sh OUT.tar.gz — the participants' copy of the suite: everything but
-# solutions/ and the documents that explain fixes. Kata folders are also
-# copied to .pristine/ so that `kata reset` works without git.
+# solutions/, the wrong-fix patches (some are right fixes) and the documents
+# that explain fixes. Kata folders are also copied to .pristine/ so that
+# `kata reset` works without git.
+#
+# In the Markdown files, a block between "<!-- full repo -->" and
+# "<!-- /full repo -->" is left out (it names the gate, solutions/, .ci/...),
+# and a "<!-- handout:" ... "-->" comment is opened up: the handout's own
+# wording of the same part.
 set -eu
 root=$(cd "$(dirname "$0")/../.." && pwd)
 out=${1:?usage: handout.sh OUT.tar.gz}
@@ -9,7 +15,7 @@ given=$out  # reported as the caller wrote it
 case "$out" in /*) ;; *) out="$PWD/$out" ;; esac
 
 # Files that give fixes away stay out.
-excluded='^(solutions/|docs/facilitator\.md|\.ci/|\.kata-state/|build/)'
+excluded='^(solutions/|harness/tests/wrong_fixes/|docs/facilitator\.md|docs/writing-a-kata\.md|\.ci/|\.github/|\.kata-state/|build/)'
 
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
@@ -26,7 +32,18 @@ printf '%s\n' "$files" | grep -Ev "$excluded" | while read -r f; do
   mkdir -p "$dest/$(dirname "$f")"
   cp -p "$f" "$dest/$f"
 done
+find "$dest" -name '*.md' | while read -r doc; do
+  awk '
+    $0 == "<!-- full repo -->" { skip = 1; next }
+    $0 == "<!-- /full repo -->" { skip = 0; next }
+    skip { next }
+    $0 == "<!-- handout:" { opened = 1; next }
+    opened && $0 == "-->" { opened = 0; next }
+    { print }
+  ' "$doc" >"$doc.new" && mv "$doc.new" "$doc"
+done
 mkdir -p "$dest/.pristine"
 cp -R "$dest/katas" "$dest/.pristine/katas"
+mkdir -p "$(dirname "$out")"  # build/ does not exist on a fresh clone
 tar -C "$stage" -czf "$out" pool-katas
 echo "handout: $given ($(du -h "$out" | cut -f1))"

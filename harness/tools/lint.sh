@@ -9,7 +9,8 @@
 #   * the files: one *_test.cpp, a README.md, the same program headers in the
 #     kata and in its solution;
 #   * the READMEs: the title is the manifest's, the sections are there, no
-#     "last test" (name the test), every test named in backquotes exists;
+#     "last test" (name the test), every test named in backquotes exists,
+#     no hint text (hints are in harness/hints/NN_slug.md, 1..n, 2-4 of them);
 #   * the diff in each solution README is the real kata -> solution diff
 #     (harness/tools/solution_diffs.sh writes it);
 #   * docs/katas.md is what harness/tools/katas_md.sh makes of the manifest.
@@ -72,6 +73,19 @@ while IFS='	' read -r number slug _flavour _difficulty title _rest; do
   for section in Symptom "Your task" Hints; do
     grep -q "^## $section\$" "$readme" || problem "katas/$name/README.md: no '## $section' section"
   done
+  # Hints: out of the README, in harness/hints/NN_slug.md, numbered 1..n.
+  grep -qiE '<details>|^#+ *Hint [0-9]' "$readme" &&
+    problem "katas/$name/README.md shows hint text: hints belong in harness/hints/$name.md (make hint shows them one at a time)"
+  hints="$root/harness/hints/$name.md"
+  if [ ! -f "$hints" ]; then
+    problem "harness/hints/$name.md is missing: every kata has two or three hints"
+  else
+    numbers=$(sed -n 's/^## Hint \([0-9]*\)$/\1/p' "$hints" | tr '\n' ' ')
+    case "$numbers" in
+      "1 2 " | "1 2 3 " | "1 2 3 4 ") ;;
+      *) problem "harness/hints/$name.md: its sections must be '## Hint 1', '## Hint 2'... in order, two to four of them (found: ${numbers:-none})" ;;
+    esac
+  fi
   for doc in "$readme" ${has_solutions:+"$solution/README.md"}; do
     [ -f "$doc" ] || continue
     rel=${doc#"$root"/}

@@ -5,13 +5,31 @@
 # Prints the error kind, then for each stack of the report (TSan: the two
 # racing accesses; ASan: the bad access, where it was freed, where it was
 # allocated) the first frame that lies in the kata's own folder, as
-#   "<what happened>: <file>:<line> in <function>".
+#   "<what happened>: <file>:<line> in <function>[, called from <test line>]".
+# The clues a participant needs stay in: when that frame is in the program,
+# the first line of the test that led to it (two destructor calls at one
+# program line come from different test lines); the mutexes each racing
+# thread held, and a line saying when they were not the same one; a lambda
+# named by the function it is written in (the thread of the section runs it).
 # Prints nothing when the log holds no sanitizer report.
 
-function short_function(text) {
+function short_function(text,    enclosing) {
   sub(/^ *#[0-9]+ +(0x[0-9a-f]+ in )?/, "", text)  # frame number and address
   sub(" +[^ ]*" dir ".*$", "", text)                # the location and module
   gsub(/\[abi:cxx11\]/, "", text)
+  # "Task::Task(args)::{lambda()#1}::operator()()": the lambda in Task::Task.
+  if (match(text, /::[{<]lambda/)) {
+    enclosing = substr(text, 1, RSTART - 1)
+    sub(/\(.*$/, "", enclosing)
+    return "the lambda in " enclosing
+  }
+  if (text ~ /^operator\(\)( const)?$/) return "a lambda"  # GCC names a test's lambda so
+  # GoogleTest's class for TEST(Suite, Name): the test Suite.Name.
+  if (match(text, /^[A-Za-z0-9]+_[A-Za-z0-9]+_Test::TestBody/)) {
+    text = substr(text, 1, RLENGTH - length("_Test::TestBody"))
+    sub(/_/, ".", text)
+    return "the test " text
+  }
   gsub(/operator\(\)/, "operator@@", text)          # keep the call operator's ()
   sub(/\(.*$/, "", text)                            # arguments, path and module
   sub(/ +\/.*$/, "", text)                          # a path without arguments
@@ -28,11 +46,19 @@ function location(text,    at) {
 }
 
 function open_section(label) {
+  flush()
   if (sections >= 3) { label = "" }
   current = label
 }
 
-BEGIN { kind = ""; sections = 0; current = ""; ubsan_at = "" }
+# A section's line waits until its stack ends, in case a test frame follows.
+function flush() {
+  if (pending != "") print pending
+  pending = ""
+  caller = ""
+}
+
+BEGIN { kind = ""; sections = 0; current = ""; ubsan_at = ""; pending = ""; held_count = 0 }
 
 kind == "" && /WARNING: ThreadSanitizer: / {
   kind = $0; sub(/^.*WARNING: /, "", kind); sub(/ \(pid=.*$/, "", kind); print kind; next
@@ -63,7 +89,15 @@ kind == "" { next }
 
 # ThreadSanitizer: "  Write of size 8 at 0x... by thread T2:"
 /^  (Previous )?(atomic )?([Rr]ead|[Ww]rite) of size [0-9]+ at / {
-  label = $0; sub(/^  /, "", label); sub(/ at 0x[0-9a-f]+/, "", label); sub(/( \(mutexes:.*\))?:$/, "", label)
+  label = $0; sub(/^  /, "", label); sub(/ at 0x[0-9a-f]+/, "", label)
+  held = ""
+  if (match(label, /\(mutexes: [^)]*\)/)) {
+    held = substr(label, RSTART + 10, RLENGTH - 11)
+    gsub(/(read|write) /, "", held)
+    held_list[++held_count] = held
+  }
+  sub(/( \(mutexes:.*\))?:$/, "", label)
+  if (held != "") label = label " holding mutex " held
   open_section(label); next
 }
 # AddressSanitizer's other stacks.
@@ -75,10 +109,29 @@ kind == "" { next }
 /^ *#[0-9]+ / && current != "" {
   at = location($0)
   if (at != "") {
-    printf "  %s: %s in %s\n", current, at, short_function($0)
+    pending = sprintf("  %s: %s in %s", current, at, short_function($0))
     sections++
     current = ""
+    # In the program, not its test: the test line that led here tells apart
+    # two stacks that meet at the same program line.
+    caller = (at ~ /_test\.cpp:/) ? "" : "wanted"
   }
+  next
 }
+/^ *#[0-9]+ / && caller == "wanted" {
+  at = location($0)
+  if (at ~ /_test\.cpp:/) {
+    sub("^" dir, "", at)
+    pending = pending ", called from " at
+    caller = ""
+  }
+  next
+}
+/^$/ { flush() }
 
-END { if (ubsan_at != "" && sections == 0) print "  here: " ubsan_at }
+END {
+  flush()
+  if (ubsan_at != "" && sections == 0) print "  here: " ubsan_at
+  if (held_count == 2 && held_list[1] != held_list[2])
+    printf "  each thread held a mutex, but not the same one (%s, %s): neither kept the other out\n", held_list[1], held_list[2]
+}

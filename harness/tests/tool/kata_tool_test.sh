@@ -26,7 +26,7 @@ summarize() { awk -v dir="katas/$2/" -f "$root/harness/tools/summarize.awk" "$he
 for spec in tsan_data_race:02_use_after_put asan_double_free:04_copied_pool \
   ubsan_downcast:03_wrong_type_in_factory asan_stack_overflow:13_factory_calls_get \
   asan_use_after_free:08_view_into_pooled_buffer ubsan_null_member_call:06_no_factory \
-  tsan_pooled_mutex:12_pooled_mutex; do
+  tsan_pooled_mutex:12_pooled_mutex tsan_job_returned:17_job_returned_too_early; do
   name=${spec%%:*}
   got=$(summarize "$name" "${spec#*:}")
   [ "$got" = "$(cat "$here/reports/$name.expected")" ]
@@ -41,10 +41,25 @@ check "race: the reading side" $?
 
 # UBSan's summary names the function from its stack, and no address (they
 # change from run to run).
-summarize ubsan_null_member_call 06_no_factory | grep -q '^  here: katas/06_no_factory/log_line.h:15 in log_line$'
+summarize ubsan_null_member_call 06_no_factory | grep -q '^  here: katas/06_no_factory/log_line.h:15 in log_line, called from log_line_test.cpp:11$'
 check "UBSan: file:line function" $?
 ! summarize ubsan_downcast 03_wrong_type_in_factory | grep -q '0x[0-9a-f]'
 check "UBSan: no addresses in the summary" $?
+
+# The clues stay in the summary: the two destructor calls of a double free
+# come from different test lines; the racing threads held different mutexes;
+# a worker's lambda is named by the function it is written in.
+got=$(summarize asan_double_free 04_copied_pool)
+printf '%s' "$got" | grep -q '^  where it happened: .*encoder.h:23 in Encoder::~Encoder, called from encoder_test.cpp:19$' &&
+  printf '%s' "$got" | grep -q '^  freed by: .*encoder.h:23 in Encoder::~Encoder, called from encoder_test.cpp:18$'
+check "double free: both sides, with their distinct test lines" $? "$got"
+got=$(summarize tsan_pooled_mutex 12_pooled_mutex)
+printf '%s' "$got" | grep -q 'by thread T2 holding mutex M44:' && printf '%s' "$got" | grep -q 'by thread T1 holding mutex M38:' &&
+  printf '%s' "$got" | grep -q '^  each thread held a mutex, but not the same one (M44, M38)'
+check "pooled mutex: the mutexes each thread held, and that they differ" $? "$got"
+got=$(summarize tsan_job_returned 17_job_returned_too_early)
+printf '%s' "$got" | grep -q 'by thread T9: katas/17_job_returned_too_early/task.h:35 in the lambda in Task::Task$'
+check "a worker's write is the lambda in Task::Task, run by the worker thread" $? "$got"
 
 # ASan on a null pointer says so.
 printf '==1==ERROR: AddressSanitizer: SEGV on unknown address 0x000000000000 (pc 0x1 bp 0x2 sp 0x3 T0)\n    #0 0x1 in f() katas/01_x/a.h:3\n' >"${TMPDIR:-/tmp}/kata-tool-segv.log"
@@ -221,6 +236,20 @@ if command -v script >/dev/null 2>&1; then
   tr -d '\r' <"$log" | grep -q '^Stopped watching.$' && ! grep -q 'make: \*\*\*' "$log"
   check "Ctrl-C ends make watch without make noise" $? "$(cat "$log")"
 fi
+
+# A workshop folder copied with its build tree: the tool notices that the
+# tree was configured for the old folder and configures it again, so that the
+# copy's own files are what runs.
+k status >/dev/null 2>&1
+moved="$(dirname "$suite")/moved"
+cp -a "$suite" "$moved"
+sed 's/^state=broken$/state=fixed/' "$moved/katas/01_forgotten_reset/greeting.sh" >"$moved/x" &&
+  mv "$moved/x" "$moved/katas/01_forgotten_reset/greeting.sh"
+out=$(cd "$moved" && make status 2>&1)
+printf '%s' "$out" | grep -q "^build/gcc was configured for $suite, not this folder: configuring it again here.\$" &&
+  printf '%s' "$out" | grep -q '^  01  forgotten_reset  *done'
+check "a copied workshop folder is configured again and runs its own files" $? "$out"
+rm -rf "$moved"
 
 # Without N, make kata and make hint take the first kata not done yet; a
 # kata that passes names the next one.

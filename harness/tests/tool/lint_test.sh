@@ -16,7 +16,7 @@ trap 'rm -rf "$work"' EXIT
 broken() {
   rm -rf "$work/suite" && mkdir -p "$work/suite/harness" "$work/build"
   cp -R "$root/katas" "$root/solutions" "$root/docs" "$work/suite/"
-  cp -R "$root/harness/tools" "$work/suite/harness/"
+  cp -R "$root/harness/tools" "$root/harness/hints" "$work/suite/harness/"
   cp "$build/katas.tsv" "$work/build/"
   (cd "$work/suite" && break_it)
   out=$(sh "$work/suite/harness/tools/lint.sh" "$work/build" "$work/suite" 2>&1)
@@ -44,5 +44,11 @@ broken "docs/katas.md edited by hand" "^lint: docs/katas.md is out of step with 
 break_it() { rm -r solutions/02_*; }
 broken "a kata without its solution" "^lint: solutions/02_use_after_put/ is missing$"
 
-[ "$failures" -eq 0 ] && echo "lint_test: the lint passes on the suite and catches each of 7 breakages"
+break_it() { printf '\n<details><summary>Hint 3</summary>\nThe answer.\n</details>\n' >>katas/01_forgotten_reset/README.md; }
+broken "hint text in a kata README" "^lint: katas/01_forgotten_reset/README.md shows hint text"
+
+break_it() { sed -i 's/^## Hint 2$/## Hint 5/' harness/hints/01_forgotten_reset.md; }
+broken "hints numbered out of order" "^lint: harness/hints/01_forgotten_reset.md: its sections must be"
+
+[ "$failures" -eq 0 ] && echo "lint_test: the lint passes on the suite and catches each of 9 breakages"
 [ "$failures" -eq 0 ]
