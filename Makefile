@@ -5,7 +5,7 @@
 #   make hint [N=03]     the next hint for kata 03 (no N: the first not done)
 #   make watch [N=03]    rerun a kata on every save, move on when it is green
 #   make reset N=03      put kata 03 back as shipped (N=all for every kata; YES=1: do not ask)
-#   make test            every solution, selfcheck and harness test (GCC, then Clang)
+#   make test            every solution, selfcheck and harness test (GCC, Clang, Clang with libc++)
 #   make bench           the pool against new/delete and a mutex free list (Google Benchmark)
 #   make bench-go        the pool against Go's sync.Pool, same object and loop (needs Go)
 #   make handout         build/pool-katas-handout.tar.gz: the suite without solutions

@@ -69,6 +69,18 @@ function(pool_katas_add_kata number slug flavour)
     math(EXPR seed "1${number} - 100")
     add_test(NAME solution${name} COMMAND solution${number} --gtest_shuffle --gtest_repeat=3 --gtest_random_seed=${seed})
     set_tests_properties(solution${name} PROPERTIES LABELS solution TIMEOUT ${POOL_KATAS_RUN_SECONDS})
+    # The pool's fallback fence (no membarrier: macOS, old kernels), forced
+    # on the same binaries: the GCC tree runs every solution and selfcheck
+    # once more that way.
+    if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+      add_test(NAME fallback.solution${name}
+               COMMAND solution${number} --gtest_shuffle --gtest_repeat=3 --gtest_random_seed=${seed})
+      add_test(NAME fallback.selfcheck${name}
+               COMMAND ${CMAKE_COMMAND} -DBINARY=$<TARGET_FILE:kata${number}> -DNUMBER=${number}
+                       -DKATAS=${POOL_KATAS_TSV} -P ${CMAKE_SOURCE_DIR}/harness/cmake/selfcheck.cmake)
+      set_tests_properties(fallback.solution${name} fallback.selfcheck${name} PROPERTIES
+                           LABELS fallback ENVIRONMENT POOL_KATAS_FENCE=fallback TIMEOUT ${selfcheck_seconds})
+    endif()
     pool_katas_add_wrong_fixes(${number} ${slug} ${flavour})
   endif()
 endfunction()

@@ -11,6 +11,13 @@ include(CheckCXXSourceCompiles)
 
 set(POOL_KATAS_FLAVOURS address thread undefined)
 
+# Which standard library: libc++ needs a switch of its own (below).
+check_cxx_source_compiles("#include <version>
+#ifndef _LIBCPP_VERSION
+#error not libc++
+#endif
+int main() { return 0; }" POOL_KATAS_LIBCXX)
+
 function(pool_katas_sanitizer_flags flavour out)
   if(flavour STREQUAL "address")
     set(flags -fsanitize=address,undefined)
@@ -36,6 +43,11 @@ function(pool_katas_sanitizer_flags flavour out)
   # a race on a string. Its assertion mode compiles them into each binary
   # instead (and adds bounds checks, welcome in a teaching suite).
   list(APPEND flags -D_GLIBCXX_ASSERTIONS)
+  # libc++ (the clang-libcxx tree, as on macOS) does the same with its own
+  # extern templates; without this switch TSan misses races on strings there.
+  if(POOL_KATAS_LIBCXX)
+    list(APPEND flags -D_LIBCPP_DISABLE_EXTERN_TEMPLATE -D_LIBCPP_ENABLE_ASSERTIONS=1)
+  endif()
   set(${out} ${flags} PARENT_SCOPE)
 endfunction()
 
