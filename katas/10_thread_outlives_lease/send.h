@@ -9,6 +9,7 @@
 #include <string_view>
 #include <thread>
 
+#include "harness/joining_thread.h"
 #include "harness/pool.h"
 
 using Deliver = std::function<void(const std::string& greeting)>;
@@ -16,11 +17,11 @@ using Deliver = std::function<void(const std::string& greeting)>;
 inline harness::Pool<std::string> outgoing_buffers{[] { return std::make_unique<std::string>(); }};
 
 // Returns the worker; the caller joins it (or lets it join itself) later.
-inline std::jthread send_greeting(std::string_view name, Deliver deliver) {
+inline harness::JoiningThread send_greeting(std::string_view name, Deliver deliver) {
   harness::Lease<std::string> buffer = outgoing_buffers.lease();
   buffer->clear();
   *buffer += "hello ";
   *buffer += name;
   std::string* greeting = buffer.get();
-  return std::jthread([greeting, deliver = std::move(deliver)] { deliver(*greeting); });
+  return harness::JoiningThread([greeting, deliver = std::move(deliver)] { deliver(*greeting); });
 }

@@ -9,14 +9,14 @@
 
 #include "send.h"
 
-// A std::jthread joins when it is destroyed: each block below ends only once
+// A harness::JoiningThread joins when it is destroyed: each block below ends only once
 // its workers have delivered.
 
 TEST(ThreadOutlivesLease, DeliversTheGreetingOnAWorkerThread) {
   std::string delivered;
   std::thread::id delivered_on;
   {
-    std::jthread worker = send_greeting("alice", [&](const std::string& greeting) {
+    auto worker = send_greeting("alice", [&](const std::string& greeting) {
       delivered = greeting;
       delivered_on = std::this_thread::get_id();
     });
@@ -27,11 +27,11 @@ TEST(ThreadOutlivesLease, DeliversTheGreetingOnAWorkerThread) {
 }
 
 TEST(ThreadOutlivesLease, GreetingsAreFormattedInThePooledBuffer) {
-  { std::jthread worker = send_greeting("warm-up", [](const std::string&) {}); }
+  { auto worker = send_greeting("warm-up", [](const std::string&) {}); }
   const harness::PoolStats before = outgoing_buffers.stats();
   for (const char* name : {"bob", "carol", "dave"}) {
     std::string delivered;
-    { std::jthread worker = send_greeting(name, [&](const std::string& greeting) { delivered = greeting; }); }
+    { auto worker = send_greeting(name, [&](const std::string& greeting) { delivered = greeting; }); }
     EXPECT_EQ(delivered, std::string("hello ") + name);
   }
   const harness::PoolStats after = outgoing_buffers.stats();
@@ -52,13 +52,13 @@ TEST(ThreadOutlivesLease, AGreetingStaysIntactWhileTheCallerSendsTheNext) {
   std::string delivered_to_bob;
 
   {
-    std::jthread alice = send_greeting("alice", [&](const std::string& greeting) {
+    auto alice = send_greeting("alice", [&](const std::string& greeting) {
       const bool in_time = caller_moved_on.try_acquire_for(std::chrono::seconds(5));
       EXPECT_TRUE(in_time) << "send_greeting() waited for its worker instead of returning to the caller";
       delivered_to_alice = greeting;
     });
     caller_moved_on.release();
-    std::jthread bob = send_greeting("bob", [&](const std::string& greeting) { delivered_to_bob = greeting; });
+    auto bob = send_greeting("bob", [&](const std::string& greeting) { delivered_to_bob = greeting; });
   }
 
   EXPECT_EQ(delivered_to_alice, "hello alice") << "alice's greeting changed before her worker delivered it: "
@@ -73,7 +73,7 @@ TEST(ThreadOutlivesLease, TheGreetingIsFormattedInThePooledBuffer) {
   outgoing_buffers.collect();
   const std::string name(100, 'z');
   std::string delivered;
-  { std::jthread worker = send_greeting(name, [&](const std::string& greeting) { delivered = greeting; }); }
+  { auto worker = send_greeting(name, [&](const std::string& greeting) { delivered = greeting; }); }
   EXPECT_EQ(delivered, "hello " + name);
   std::unique_ptr<std::string> pooled = outgoing_buffers.get();  // the buffer send_greeting() used, back in the pool
   ASSERT_NE(pooled, nullptr);

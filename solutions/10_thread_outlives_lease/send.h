@@ -9,6 +9,7 @@
 #include <string_view>
 #include <thread>
 
+#include "harness/joining_thread.h"
 #include "harness/pool.h"
 
 using Deliver = std::function<void(const std::string& greeting)>;
@@ -16,12 +17,12 @@ using Deliver = std::function<void(const std::string& greeting)>;
 inline harness::Pool<std::string> outgoing_buffers{[] { return std::make_unique<std::string>(); }};
 
 // Returns the worker; the caller joins it (or lets it join itself) later.
-inline std::jthread send_greeting(std::string_view name, Deliver deliver) {
+inline harness::JoiningThread send_greeting(std::string_view name, Deliver deliver) {
   harness::Lease<std::string> buffer = outgoing_buffers.lease();
   buffer->clear();
   *buffer += "hello ";
   *buffer += name;
   // The lease puts the buffer back when this function returns, long before
   // the worker runs: give the worker a copy of its own.
-  return std::jthread([greeting = *buffer, deliver = std::move(deliver)] { deliver(greeting); });
+  return harness::JoiningThread([greeting = *buffer, deliver = std::move(deliver)] { deliver(greeting); });
 }
