@@ -41,6 +41,7 @@ TEST_F(PoolTest, CallsTheFactoryOnlyOnAMiss) {
   const harness::PoolStats s = pool.stats();
   EXPECT_EQ(s.gets, 100u);
   EXPECT_EQ(s.factory_calls, 1u);
+  EXPECT_EQ(s.misses, 1u);
   EXPECT_EQ(s.hits, 99u);
   EXPECT_EQ(s.puts, 100u);
   EXPECT_EQ(s.cached, 1u);
@@ -55,7 +56,10 @@ TEST_F(PoolTest, WithoutAFactoryAnEmptyPoolYieldsNothing) {
   pool.put(std::move(made));
   EXPECT_EQ(pool.get().get(), address);
   EXPECT_EQ(pool.get(), nullptr);
-  EXPECT_EQ(pool.stats().factory_calls, 0u);
+  const harness::PoolStats s = pool.stats();
+  EXPECT_EQ(s.factory_calls, 0u);
+  EXPECT_EQ(s.misses, 2u) << "a get() that finds nothing is a miss, with or without a factory";
+  EXPECT_EQ(s.gets, s.hits + s.misses);
 }
 
 TEST_F(PoolTest, PuttingNothingIsIgnored) {

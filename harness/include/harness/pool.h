@@ -30,7 +30,12 @@
 //     any thread may take it, collect() reaches it, and the next thread to be
 //     given the exited thread's number starts with it in its slot.
 //   * stats() reports how often get(), put() and the factory ran, and how many
-//     get() calls were served from the cache.
+//     get() calls were served from the cache (hits) or not (misses), so that
+//     gets == hits + misses with or without a factory.
+//   * put() never throws and never loses an object: when the pool cannot
+//     make room to cache it (an allocation fails), it destroys the object.
+//     collect() gives the same guarantee for what it moves: if it cannot
+//     make room it throws std::bad_alloc before it has moved anything.
 //
 // What it does not promise
 //   * that get() returns the object you put, or any particular object;
@@ -74,7 +79,8 @@ namespace harness {
 struct PoolStats {
   std::uint64_t gets = 0;           // calls to get() (and lease())
   std::uint64_t hits = 0;           // get() calls served from the cache
-  std::uint64_t factory_calls = 0;  // get() calls that ran the factory
+  std::uint64_t misses = 0;         // get() calls that found nothing cached (gets == hits + misses)
+  std::uint64_t factory_calls = 0;  // misses that ran the factory (none without a factory)
   std::uint64_t puts = 0;           // non-empty objects handed back
   std::size_t cached = 0;           // objects held right now, victim tier included
 };
@@ -136,10 +142,14 @@ class Pool {
     std::vector<T*> doomed;
     {
       std::lock_guard<std::mutex> lock(mu_);
+      const std::size_t used = threads_seen();
+      // Room for every slot's object in what becomes the victim tier, made
+      // before anything moves: past this line nothing throws, so no object
+      // is lost and no slot is left claimed.
+      shared_.reserve(shared_.size() + used);
       doomed.swap(victim_);
       victim_.swap(shared_);
       // Claim every occupied slot first, so that one barrier serves them all.
-      const std::size_t used = threads_seen();
       bool any = false;
       for (std::size_t i = 0; i < used; ++i) {
         if (locals_[i].slot.load(std::memory_order_relaxed) != nullptr) {
@@ -184,7 +194,7 @@ class Pool {
   // that orders what the owner wrote before put() before what the next holder
   // does, and nothing the owner does after put().
   struct Counters {
-    std::atomic<std::uint64_t> gets{0}, hits{0}, factory_calls{0}, puts{0};
+    std::atomic<std::uint64_t> gets{0}, hits{0}, misses{0}, factory_calls{0}, puts{0};
   };
   struct alignas(128) Local {
     std::atomic<T*> slot{nullptr};
@@ -212,6 +222,7 @@ class Pool {
   static void add(PoolStats& s, const Counters& c) {
     s.gets += c.gets.load(std::memory_order_relaxed);
     s.hits += c.hits.load(std::memory_order_relaxed);
+    s.misses += c.misses.load(std::memory_order_relaxed);
     s.factory_calls += c.factory_calls.load(std::memory_order_relaxed);
     s.puts += c.puts.load(std::memory_order_relaxed);
   }
@@ -267,6 +278,7 @@ class Pool {
       count(mine, &Counters::hits);
       return std::unique_ptr<T>(p);
     }
+    count(mine, &Counters::misses);
     if (!factory_) return nullptr;
     count(mine, &Counters::factory_calls);
     // No lock is held here: a factory may allocate, throw, or (wrongly) call
@@ -274,12 +286,23 @@ class Pool {
     return factory_();
   }
 
-  void put_slow(Local* mine, T* p) {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (!mine) return shared_.push_back(p);
-    // Keep the newest object in the slot: it is the one still warm in cache.
-    if (T* older = mine->slot.load(std::memory_order_relaxed)) shared_.push_back(older);
-    mine->slot.store(p, std::memory_order_relaxed);
+  // Never throws: an object the pool cannot make room for is destroyed.
+  void put_slow(Local* mine, T* p) noexcept {
+    std::unique_ptr<T> dropped;  // destroyed after the lock is released
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      try {
+        if (!mine) {
+          shared_.push_back(p);
+          return;
+        }
+        // Keep the newest object in the slot: it is the one still warm in cache.
+        if (T* older = mine->slot.load(std::memory_order_relaxed)) shared_.push_back(older);
+        mine->slot.store(p, std::memory_order_relaxed);
+      } catch (...) {  // no room in shared_: nothing moved, p is ours to drop
+        dropped.reset(p);
+      }
+    }
   }
 
   // With mu_ held: the first object cached in another thread's slot.

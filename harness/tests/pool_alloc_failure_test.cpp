@@ -1,0 +1,82 @@
+// The pool when an allocation fails. This binary replaces operator new so
+// that the allocation a test chooses throws std::bad_alloc; it is a program
+// of its own, so that no other test runs with that operator.
+//
+// put() must throw nothing and lose nothing: an object it cannot make room
+// for is destroyed. collect() must throw before it moves anything, so that
+// no object is lost and no thread's slot stays claimed.
+#include <atomic>
+#include <cstdlib>
+#include <new>
+
+#include <gtest/gtest.h>
+
+#include "harness/pool.h"
+#include "tracked.h"
+
+namespace {
+
+// How many allocations may still succeed before one fails; -1: all succeed.
+std::atomic<int> allocations_left{-1};
+
+void fail_allocation_after(int count) { allocations_left.store(count); }
+
+}  // namespace
+
+// GCC cannot see that these two are a matched pair and warns about free().
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
+
+void* operator new(std::size_t size) {
+  int left = allocations_left.load();
+  while (left >= 0) {
+    if (allocations_left.compare_exchange_weak(left, left - 1)) {
+      if (left == 0) throw std::bad_alloc();
+      break;
+    }
+  }
+  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+
+TEST(PoolAllocationFailure, PutDestroysWhatItCannotMakeRoomFor) {
+  const int live_before = Tracked::live.load();
+  {
+    harness::Pool<Tracked> pool;
+    pool.put(Tracked::make());  // the thread's slot
+    auto second = Tracked::make();
+    fail_allocation_after(0);  // moving the first to the shared list needs room: none
+    pool.put(std::move(second));
+    fail_allocation_after(-1);
+    EXPECT_EQ(Tracked::live.load(), live_before + 1)
+        << "put() could not cache the object and should have destroyed it, not leaked it";
+    EXPECT_EQ(pool.stats().cached, 1u);
+    EXPECT_NE(pool.get(), nullptr) << "the object already in the slot must still be there";
+  }
+  EXPECT_EQ(Tracked::live.load(), live_before) << "objects leaked or destroyed twice";
+}
+
+TEST(PoolAllocationFailure, CollectThrowsBeforeItMovesAnything) {
+  const int live_before = Tracked::live.load();
+  {
+    harness::Pool<Tracked> pool;
+    pool.put(Tracked::make());
+    pool.put(Tracked::make());  // one in the slot, one in the shared list
+    fail_allocation_after(0);
+    EXPECT_THROW(pool.collect(), std::bad_alloc);
+    fail_allocation_after(-1);
+    EXPECT_EQ(pool.stats().cached, 2u) << "a collect() that failed must leave the pool as it was";
+    // The slot is not left claimed: put and get still use it.
+    auto object = pool.get();
+    ASSERT_NE(object, nullptr);
+    pool.put(std::move(object));
+    pool.collect();
+    pool.collect();
+    EXPECT_EQ(pool.stats().cached, 0u);
+    EXPECT_EQ(Tracked::live.load(), live_before) << "two collect() calls should have destroyed both objects";
+  }
+  EXPECT_EQ(Tracked::live.load(), live_before) << "objects leaked or destroyed twice";
+}
