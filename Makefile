@@ -1,6 +1,7 @@
 # The front door. `make` runs the workshop; `make test` is the CI gate.
 #   make                 configure, build what compiles, run the katas, show the table
 #   make kata [N=03]     rebuild and run one kata (no N: the first not done), full output
+#   make kata N=02 PLAIN=1   the same kata without sanitizers, 100 runs: how often is the bug seen?
 #   make status          the table again
 #   make hint [N=03]     the next hint for kata 03 (no N: the first not done)
 #   make watch [N=03]    rerun a kata on every save, move on when it is green
@@ -32,7 +33,7 @@ status:
 	@$(KATA) status
 
 kata:
-	@$(KATA) run $(N)
+	@$(KATA) $(if $(PLAIN),plain,run) $(N)
 
 test:
 	@$(KATA) gate

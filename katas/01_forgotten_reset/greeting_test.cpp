@@ -18,11 +18,10 @@ TEST(ForgottenReset, EachGreetingHoldsOnlyItsOwnName) {
 
 TEST(ForgottenReset, GreetingsReuseOnePooledBuffer) {
   greet("warm-up");  // from here on the pool holds a buffer
-  const harness::PoolStats before = greeting_buffers.stats();
+  const harness::testing::PoolActivity activity(greeting_buffers);
   for (const char* name : {"dave", "erin", "frank", "grace"}) EXPECT_EQ(greet(name), std::string("hello ") + name);
-  const harness::PoolStats after = greeting_buffers.stats();
-  EXPECT_EQ(after.gets - before.gets, 4u) << "greet() must format in a buffer taken from greeting_buffers";
-  EXPECT_EQ(after.hits - before.hits, 4u) << "each call should reuse the pooled buffer instead of making a new one";
+  EXPECT_EQ(activity.gets(), 4u) << "greet() must format in a buffer taken from greeting_buffers";
+  EXPECT_EQ(activity.hits(), 4u) << "each call should reuse the pooled buffer instead of making a new one";
 }
 
 // The pool is there so that greetings are formatted in a reused buffer, which

@@ -42,16 +42,14 @@ TEST(WrongTypeInFactory, EachPoolHandsOutItsOwnKindOfEvent) {
 TEST(WrongTypeInFactory, EventsAreReused) {
   on_key('a');  // from here on each pool holds an event
   on_click(0, 0);
-  const harness::PoolStats keys_before = key_presses.stats();
-  const harness::PoolStats clicks_before = clicks.stats();
+  const harness::testing::PoolActivity key_activity(key_presses);
+  const harness::testing::PoolActivity click_activity(clicks);
   for (char key : {'x', 'y', 'z'}) EXPECT_EQ(on_key(key), std::string("key ") + key);
   EXPECT_EQ(on_click(5, 6), "click at 5,6");
-  const harness::PoolStats keys_after = key_presses.stats();
-  const harness::PoolStats clicks_after = clicks.stats();
-  EXPECT_EQ(keys_after.gets - keys_before.gets, 3u) << "on_key() must take its event from key_presses";
-  EXPECT_EQ(keys_after.factory_calls, keys_before.factory_calls)
+  EXPECT_EQ(key_activity.gets(), 3u) << "on_key() must take its event from key_presses";
+  EXPECT_EQ(key_activity.factory_calls(), 0u)
       << "on_key() should reuse the pooled key press, not make a new one each time";
-  EXPECT_EQ(clicks_after.gets - clicks_before.gets, 1u) << "on_click() must take its event from clicks";
-  EXPECT_EQ(clicks_after.factory_calls, clicks_before.factory_calls)
+  EXPECT_EQ(click_activity.gets(), 1u) << "on_click() must take its event from clicks";
+  EXPECT_EQ(click_activity.factory_calls(), 0u)
       << "on_click() should reuse the pooled click, not make a new one each time";
 }

@@ -32,13 +32,12 @@ TEST(NoFactory, WorksOnANewThread) {
 
 TEST(NoFactory, LogLinesReuseOnePooledBuffer) {
   log_line("info", "warm-up");  // from here on the pool holds a buffer
-  const harness::PoolStats before = line_buffers.stats();
+  const harness::testing::PoolActivity activity(line_buffers);
   for (const char* message : {"one", "two", "three", "four"}) {
     EXPECT_EQ(log_line("info", message), std::string("[info] ") + message);
   }
-  const harness::PoolStats after = line_buffers.stats();
-  EXPECT_EQ(after.gets - before.gets, 4u) << "log_line() must assemble the line in a buffer taken from line_buffers";
-  EXPECT_EQ(after.hits - before.hits, 4u)
+  EXPECT_EQ(activity.gets(), 4u) << "log_line() must assemble the line in a buffer taken from line_buffers";
+  EXPECT_EQ(activity.hits(), 4u)
       << "each call should reuse the buffer the previous call put back, instead of making a new one";
 }
 

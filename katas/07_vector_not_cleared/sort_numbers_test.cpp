@@ -24,13 +24,12 @@ TEST(VectorNotCleared, EachLineIsSortedOnItsOwn) {
 
 TEST(VectorNotCleared, SortingReusesThePooledVector) {
   sort_numbers("0");  // from here on the pool holds a vector
-  const harness::PoolStats before = number_buffers.stats();
+  const harness::testing::PoolActivity activity(number_buffers);
   EXPECT_EQ(sort_numbers("2 1"), "1 2") << kLeftovers;
   EXPECT_EQ(sort_numbers("9 7 8"), "7 8 9") << kLeftovers;
   EXPECT_EQ(sort_numbers("6"), "6") << kLeftovers;
-  const harness::PoolStats after = number_buffers.stats();
-  EXPECT_EQ(after.gets - before.gets, 3u) << "sort_numbers() must parse into a vector taken from number_buffers";
-  EXPECT_EQ(after.hits - before.hits, 3u)
+  EXPECT_EQ(activity.gets(), 3u) << "sort_numbers() must parse into a vector taken from number_buffers";
+  EXPECT_EQ(activity.hits(), 3u)
       << "each call should reuse the vector the previous call put back, instead of making a new one";
 }
 

@@ -97,14 +97,13 @@ TEST(UnboundedGrowth, TheBuffersOfLargeUploadsAreNotKept) {
 TEST(UnboundedGrowth, NormalUploadsReuseThePooledBuffer) {
   PatternBody warm_up(kNormal);
   handle_upload(warm_up);  // from here on the pool holds a buffer
-  const harness::PoolStats before = body_buffers.stats();
+  const harness::testing::PoolActivity activity(body_buffers);
   for (int i = 0; i < 3; ++i) {
     PatternBody body(kNormal + i * 64);
     EXPECT_EQ(handle_upload(body).text, std::to_string(64 + i) + " lines");
   }
-  const harness::PoolStats after = body_buffers.stats();
-  EXPECT_EQ(after.gets - before.gets, 3u) << "handle_upload() must read the body into a buffer from body_buffers";
-  EXPECT_EQ(after.hits - before.hits, 3u)
+  EXPECT_EQ(activity.gets(), 3u) << "handle_upload() must read the body into a buffer from body_buffers";
+  EXPECT_EQ(activity.hits(), 3u)
       << "a normal upload should reuse the buffer the previous one put back, instead of making a new one";
 }
 

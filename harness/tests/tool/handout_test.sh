@@ -9,7 +9,7 @@
 #    the handout has no gate.
 set -u
 # A participant's own terminal, not a sub-make of `make test`.
-unset MAKELEVEL MAKEFLAGS MFLAGS
+unset MAKELEVEL MAKEFLAGS MFLAGS KATA_DIE_STATUS
 root=$(cd "$(dirname "$0")/../../.." && pwd)
 cxx=${1:-g++}
 work=$(mktemp -d)

@@ -5,7 +5,7 @@
 set -u
 # The make commands below stand for a participant's own terminal, not for a
 # sub-make of `make test` (which would add "Entering directory" lines).
-unset MAKELEVEL MAKEFLAGS MFLAGS
+unset MAKELEVEL MAKEFLAGS MFLAGS KATA_DIE_STATUS
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../../.." && pwd)
 kata="$root/harness/tools/kata"
