@@ -129,7 +129,14 @@ TEST(HugePooledObject, TheMessageIsEncodedInThePooledEncoder) {
       << "after encoding a 1 KiB message the pool holds only " << kept << " bytes more than before, less than "
       << "the " << expected.size() << " bytes of hex text: encode() wrote the text somewhere other than the pooled "
       << "encoder's scratch area, or threw that area away, so every message allocates its scratch space again";
+  // And that memory is the pooled encoder's: it goes when the pool drops it.
+  const long long in_pool = live_bytes();
   harness::testing::drain(encoders);
+  const long long freed = in_pool - live_bytes();
+  EXPECT_GE(freed, static_cast<long long>(expected.size()))
+      << "emptying the pool freed only " << freed << " bytes, less than the " << expected.size()
+      << " bytes of hex text: the scratch space is kept somewhere other than the pooled encoder "
+      << "(a static or thread_local buffer?)";
 }
 
 // A rare large message may need a large scratch area for a moment, but the
