@@ -9,6 +9,7 @@
 #   make test            every solution, selfcheck and harness test (GCC, Clang, Clang with libc++)
 #   make bench           the pool against new/delete and a mutex free list (Google Benchmark)
 #   make bench-go        the pool against Go's sync.Pool, same object and loop (needs Go)
+#   make bench-allocators  the pool against new/delete under glibc, mimalloc, jemalloc, tcmalloc
 #   make handout         build/pool-katas-handout.tar.gz: the suite without solutions
 #   PRESET=clang make    use the Clang build tree for the workshop
 
@@ -23,7 +24,7 @@ KATA := sh harness/tools/kata
 # no gate here" is bad input.)
 workshop status kata hint watch reset test: export KATA_DIE_STATUS := 0
 
-.PHONY: all workshop status kata hint watch reset test handout bench bench-go clean
+.PHONY: all workshop status kata hint watch reset test handout bench bench-go bench-allocators clean
 all: workshop
 
 workshop:
@@ -58,3 +59,6 @@ bench:
 
 bench-go:
 	@sh harness/bench/compare_go.sh
+
+bench-allocators:
+	@sh harness/bench/compare_allocators.sh

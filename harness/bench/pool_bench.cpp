@@ -1,6 +1,9 @@
 // Where pooling pays and where it does not: harness::Pool against plain
 // allocation and a mutex-guarded free list, for small, medium and large
-// objects, on one and two threads. Run with `make bench`.
+// objects, on one and two threads (and 4 to 16 for 1 KiB). Run with
+// `make bench`; `make bench-allocators` runs it once per malloc (glibc,
+// mimalloc, jemalloc, tcmalloc: one binary each, linked with it) and once on
+// the pool's fallback fence, and prints one table.
 #include <array>
 #include <memory>
 #include <mutex>
@@ -130,6 +133,10 @@ void PoolCollect(benchmark::State& state) {
 
 POOL_KATAS_SIZES(PoolGetPut)
 POOL_KATAS_SIZES(NewDelete)
+// More threads than the machine has cores: the pool must not fall below
+// new/delete (each thread keeps its own slot; others wait their turn).
+BENCHMARK_TEMPLATE(PoolGetPut, 1024)->Threads(4)->Threads(8)->Threads(16)->UseRealTime();
+BENCHMARK_TEMPLATE(NewDelete, 1024)->Threads(4)->Threads(8)->Threads(16)->UseRealTime();
 POOL_KATAS_SIZES(MakeUnique)
 POOL_KATAS_SIZES(MutexFreeList)
 POOL_KATAS_SIZES(LocalValue)

@@ -5,6 +5,8 @@
 # three times over in shuffled order (seeds SEED, SEED+1, SEED+2: a failure
 # can be replayed with the same --gtest_random_seed).
 
+include(${CMAKE_CURRENT_LIST_DIR}/output_tail.cmake)
+
 if(NOT EXISTS "${BINARY}")
   message(FATAL_ERROR "${PATCH}: ${BINARY} was not built: cmake --build <tree> --target wrong_fixes")
 endif()
@@ -22,12 +24,7 @@ execute_process(COMMAND "${CMAKE_COMMAND}" -E env "KATA_RESULT_FILE=${results}" 
 if(status MATCHES "timeout")
   message(FATAL_ERROR "${PATCH}: the test did not finish (${status}); a fix must be judged, not hang")
 endif()
-string(LENGTH "${output}" length)
-math(EXPR from "${length} - 2500")
-if(from LESS 0)
-  set(from 0)
-endif()
-string(SUBSTRING "${output}" ${from} -1 tail)
+pool_katas_output_tail("${output}" 2500 tail)
 if(EXPECT STREQUAL "wrong" AND status STREQUAL "0")
   message(FATAL_ERROR "${PATCH}: the kata's test PASSES with this wrong fix: make the test catch it")
 endif()

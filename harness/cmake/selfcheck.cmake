@@ -6,6 +6,8 @@
 # that passes, hangs, or fails some other way is a defect of the suite, and
 # this says which.
 
+include(${CMAKE_CURRENT_LIST_DIR}/output_tail.cmake)
+
 file(STRINGS "${KATAS}" rows REGEX "^${NUMBER}\t")
 list(LENGTH rows count)
 if(NOT count EQUAL 1)
@@ -30,12 +32,7 @@ if(status MATCHES "timeout")
   message(FATAL_ERROR "selfcheck: kata ${NUMBER} did not finish (${status}); it must fail, not hang.")
 endif()
 if(NOT output MATCHES "${signature}")
-  string(LENGTH "${output}" length)
-  math(EXPR from "${length} - 3000")
-  if(from LESS 0)
-    set(from 0)
-  endif()
-  string(SUBSTRING "${output}" ${from} -1 tail)
+  pool_katas_output_tail("${output}" 3000 tail)
   message(FATAL_ERROR "selfcheck: kata ${NUMBER} fails (status ${status}) but not with its signature "
                       "/${signature}/. Output ends with:\n${tail}")
 endif()

@@ -110,6 +110,9 @@ cp -R "$here/fixture/." "$suite/"
 cp "$here/reports/tsan_data_race.log" "$suite/katas/02_use_after_put/"
 cp -R "$suite/katas" "$suite/.pristine-katas" && mkdir "$suite/.pristine" && mv "$suite/.pristine-katas" "$suite/.pristine/katas"
 k() { sh "$suite/harness/tools/kata" "$@"; }
+# set_state FILE FROM TO: a fixture kata's "state=" line changed, as an
+# editor would save it (a new file moved into place).
+set_state() { sed "s/^state=$2\$/state=$3/" "$1" >"$1.new" && mv "$1.new" "$1"; }
 
 out=$(k status 2>&1)
 [ $? -eq 2 ] && [ "$(printf '%s\n' "$out" | wc -l)" -eq 1 ] && printf '%s' "$out" | grep -q 'not configured yet: run make'
@@ -153,8 +156,7 @@ check "run: a crash without a report gets a line" $? "$out"
 
 # One kata that does not compile: named with file:line on one line, the
 # others still run.
-sed 's/^state=broken$/state=broken SYNTAX/' "$suite/katas/01_forgotten_reset/greeting.sh" >"$suite/x" &&
-  mv "$suite/x" "$suite/katas/01_forgotten_reset/greeting.sh"
+set_state "$suite/katas/01_forgotten_reset/greeting.sh" broken "broken SYNTAX"
 out=$(k status 2>&1)
 printf '%s' "$out" | grep -q "^  01  forgotten_reset  *does not compile  katas/01_forgotten_reset/greeting.sh:3: expected ';' before 'SYNTAX'\$" &&
   printf '%s' "$out" | grep -q '^  02  use_after_put  *failing' && printf '%s' "$out" | grep -q '^  03  crash  *failing'
@@ -243,8 +245,7 @@ fi
 k status >/dev/null 2>&1
 moved="$(dirname "$suite")/moved"
 cp -a "$suite" "$moved"
-sed 's/^state=broken$/state=fixed/' "$moved/katas/01_forgotten_reset/greeting.sh" >"$moved/x" &&
-  mv "$moved/x" "$moved/katas/01_forgotten_reset/greeting.sh"
+set_state "$moved/katas/01_forgotten_reset/greeting.sh" broken "fixed"
 out=$(cd "$moved" && make status 2>&1)
 printf '%s' "$out" | grep -q "^build/gcc was configured for $suite, not this folder: configuring it again here.\$" &&
   printf '%s' "$out" | grep -q '^  01  forgotten_reset  *done'
@@ -260,8 +261,7 @@ check "make kata without N: the first unfinished kata" $? "$out"
 out=$(cd "$suite" && make hint 2>&1)
 printf '%s\n' "$out" | head -n 1 | grep -q '^Hint 1 of 2 for kata 01:$'
 check "make hint without N: the first unfinished kata" $? "$out"
-sed 's/^state=broken$/state=fixed/' "$suite/katas/01_forgotten_reset/greeting.sh" >"$suite/x" &&
-  mv "$suite/x" "$suite/katas/01_forgotten_reset/greeting.sh"
+set_state "$suite/katas/01_forgotten_reset/greeting.sh" broken "fixed"
 out=$(cd "$suite" && make kata 2>&1)
 printf '%s' "$out" | grep -q '^kata 01 (forgotten_reset) passes.$' &&
   printf '%s' "$out" | grep -q '^Next: kata 02, read katas/02_use_after_put/README.md, then run: make kata N=02$'
@@ -277,8 +277,7 @@ k status >/dev/null 2>&1
 out=$(KATA_RUNS_LOG=$suite/runs.log k status 2>&1)
 [ ! -s "$suite/runs.log" ] && printf '%s' "$out" | grep -q '^  01  forgotten_reset  *done'
 check "status with nothing changed runs no kata again" $? "$out"
-sed 's/^state=fixed$/state=fixed # touched/' "$suite/katas/01_forgotten_reset/greeting.sh" >"$suite/x" &&
-  mv "$suite/x" "$suite/katas/01_forgotten_reset/greeting.sh"
+set_state "$suite/katas/01_forgotten_reset/greeting.sh" fixed "fixed # touched"
 out=$(KATA_RUNS_LOG=$suite/runs.log k status 2>&1)
 [ "$(cat "$suite/runs.log")" = "01" ]
 check "status reruns exactly the kata that changed" $? "$(cat "$suite/runs.log") / $out"
@@ -311,8 +310,7 @@ if command -v tmux >/dev/null 2>&1; then
   check "watch key r: runs the kata again" $? "$(cat "$suite/runs.log")"
   key n && await 'watching katas/02_use_after_put'
   check "watch key n: the next kata" $? "$(screen)"
-  sed 's/^state=broken$/state=fixed/' "$suite/katas/02_use_after_put/render.sh" >"$suite/x" &&
-    mv "$suite/x" "$suite/katas/02_use_after_put/render.sh"
+  set_state "$suite/katas/02_use_after_put/render.sh" broken "fixed"
   await 'Press Enter \(or n\) to go on to kata 03, q to stop watching'
   check "watch: green says what is next and waits" $? "$(screen)"
   sleep 1.5
