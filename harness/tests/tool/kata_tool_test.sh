@@ -239,6 +239,19 @@ if command -v script >/dev/null 2>&1; then
   check "Ctrl-C ends make watch without make noise" $? "$(cat "$log")"
 fi
 
+# PLAIN=1: the kata without sanitizers, N runs, and how many showed the bug.
+k reset all --yes >/dev/null 2>&1
+out=$(cd "$suite" && KATA_PLAIN_RUNS=5 make kata N=01 PLAIN=1 2>&1)
+printf '%s' "$out" | grep -q '^bug seen in 5 of 5 runs without AddressSanitizer and UBSan$' &&
+  printf '%s' "$out" | grep -q "the first run that saw it: the buffer came back from the pool still holding"
+check "make kata PLAIN=1: how many plain runs showed the bug, and what they showed" $? "$out"
+out=$(k plain 02 3 2>&1)
+printf '%s' "$out" | grep -q '^bug seen in 3 of 3 runs without ThreadSanitizer$'
+check "kata plain N RUNS: the run count, and the sanitizer named" $? "$out"
+out=$(k plain 01 many 2>&1)
+[ $? -eq 2 ] && printf '%s' "$out" | grep -q "^kata: runs must be a positive number, not 'many'$"
+check "kata plain with a bad run count: one line" $? "$out"
+
 # A workshop folder copied with its build tree: the tool notices that the
 # tree was configured for the old folder and configures it again, so that the
 # copy's own files are what runs.
