@@ -19,6 +19,28 @@ if(IS_DIRECTORY ${CMAKE_SOURCE_DIR}/harness/tests/wrong_fixes)
   set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/harness/tests/wrong_fixes)
 endif()
 
+# The gate builds a hundred wrong-fix binaries: unoptimised and without debug
+# information they compile in two thirds of the time (the sanitizer, which is
+# what judges a fix, is the same), and GoogleTest's headers are parsed once
+# per flavour into a precompiled header of the same options. GCC takes a
+# precompiled header only when -O matches, so it cannot be the katas' own
+# (-O1). This target exists to make that header and nothing else.
+function(pool_katas_wrong_fix_pch flavour)
+  if(TARGET wrongfix_pch_${flavour})
+    return()
+  endif()
+  set(anchor ${CMAKE_BINARY_DIR}/wrong_fixes/pch_${flavour}.cpp)
+  file(CONFIGURE OUTPUT ${anchor} CONTENT "// compiled only for its precompiled header\n")
+  add_library(wrongfix_pch_${flavour} OBJECT EXCLUDE_FROM_ALL ${anchor})
+  pool_katas_sanitizer_flags(${flavour} flags)
+  # The harness's own options, then -O0 -g0: the last -O wins, as in the
+  # wrong fixes' sources below.
+  target_compile_options(wrongfix_pch_${flavour} PRIVATE ${POOL_KATAS_WARNINGS} ${flags} -O0 -g0)
+  target_include_directories(wrongfix_pch_${flavour} PRIVATE ${CMAKE_SOURCE_DIR}/harness/include)
+  target_link_libraries(wrongfix_pch_${flavour} PRIVATE GTest::gtest Threads::Threads)
+  target_precompile_headers(wrongfix_pch_${flavour} PRIVATE ${POOL_KATAS_PCH_HEADERS})
+endfunction()
+
 function(pool_katas_add_wrong_fixes number slug flavour)
   set(name ${number}_${slug})
   set(patch_dir ${CMAKE_SOURCE_DIR}/harness/tests/wrong_fixes/${name})
@@ -54,11 +76,11 @@ function(pool_katas_add_wrong_fixes number slug flavour)
     add_executable(${target} EXCLUDE_FROM_ALL ${copies})
     target_include_directories(${target} PRIVATE ${work})
     target_link_libraries(${target} PRIVATE harness_${flavour})
-    # The gate builds a hundred of these: unoptimised and without debug
-    # information they compile in two thirds of the time (source options
-    # come after the harness's -O1 -g1, so they win). The sanitizer, which
-    # is what judges a fix, is the same.
+    # -O0 -g0 (see pool_katas_wrong_fix_pch): source options come after the
+    # harness's -O1 -g1, so they win.
     set_source_files_properties(${copies} PROPERTIES COMPILE_OPTIONS "-O0;-g0")
+    pool_katas_wrong_fix_pch(${flavour})
+    target_precompile_headers(${target} REUSE_FROM wrongfix_pch_${flavour})
     add_dependencies(wrong_fixes ${target})
     add_test(NAME wrongfix.${number}.${fix}.${kind}
              COMMAND ${CMAKE_COMMAND} -DBINARY=$<TARGET_FILE:${target}> -DEXPECT=${kind}

@@ -33,16 +33,18 @@ TEST(JobReturnedTooEarly, TasksReuseThePooledJob) {
 
 // Thread A runs a task and reads its result. Thread B starts a task of its
 // own as soon as a job is back in the pool or A has its result, whichever
-// comes first; B sees both on relaxed counters and flags, which order
-// nothing. So nothing orders A's reading of its result against B's task: if
-// A reads the job (in result(), or after it) once the job went back to the
-// pool, ThreadSanitizer reports it on every run, whichever thread happens to
-// be faster. A stays until B is done: had it exited, its thread's cache would
+// comes first; A then waits until B has its result before it reads its own.
+// Both wait on relaxed counters and flags, which order the threads in time
+// but, for ThreadSanitizer, order nothing. So if A reads the job (in
+// result(), or after it) once the job went back to the pool, ThreadSanitizer
+// reports it on every run, and always in the same order: B's worker wrote
+// first. A stays until B is done: had it exited, its thread's cache would
 // pass to B's worker in order.
 TEST(JobReturnedTooEarly, AResultStaysIntactWhileTheNextTaskRuns) {
   harness::testing::drain(jobs);  // start from an empty pool, whatever earlier tests left in it
   const std::uint64_t puts_before = jobs.stats().puts;
   std::atomic<bool> a_has_result{false};
+  std::atomic<bool> b_has_result{false};
   std::latch b_is_done(1);
   std::string read_by_a;
   std::string read_by_b;
@@ -51,6 +53,7 @@ TEST(JobReturnedTooEarly, AResultStaysIntactWhileTheNextTaskRuns) {
     Task task("alice");
     const auto& result = task.result();  // binds to a string or a reference alike
     a_has_result.store(true, std::memory_order_relaxed);
+    while (!b_has_result.load(std::memory_order_relaxed)) std::this_thread::yield();
     read_by_a = result;
     b_is_done.wait();
   });
@@ -61,6 +64,7 @@ TEST(JobReturnedTooEarly, AResultStaysIntactWhileTheNextTaskRuns) {
     {
       Task task("bob");
       read_by_b = task.result();
+      b_has_result.store(true, std::memory_order_relaxed);
     }
     b_is_done.count_down();
   });
