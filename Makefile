@@ -10,6 +10,7 @@
 #   make bench           the pool against new/delete and a mutex free list (Google Benchmark)
 #   make bench-go        the pool against Go's sync.Pool, same object and loop (needs Go)
 #   make bench-allocators  the pool against new/delete under glibc, mimalloc, jemalloc, tcmalloc
+#   make detectors       which tool catches which bug: docs/detectors.md (about 15 minutes)
 #   make handout         build/pool-katas-handout.tar.gz: the suite without solutions
 #   PRESET=clang make    use the Clang build tree for the workshop
 
@@ -24,7 +25,7 @@ KATA := sh harness/tools/kata
 # no gate here" is bad input.)
 workshop status kata hint watch reset test: export KATA_DIE_STATUS := 0
 
-.PHONY: all workshop status kata hint watch reset test handout bench bench-go bench-allocators clean
+.PHONY: all workshop status kata hint watch reset test detectors handout bench bench-go bench-allocators clean
 all: workshop
 
 workshop:
@@ -50,6 +51,9 @@ watch:
 
 reset:
 	@$(KATA) reset $(N) $(if $(filter 1 y yes true,$(YES)),--yes)
+
+detectors:
+	@$(KATA) detectors
 
 handout:
 	@sh harness/tools/handout.sh build/pool-katas-handout.tar.gz

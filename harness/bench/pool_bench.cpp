@@ -1,12 +1,16 @@
 // Where pooling pays and where it does not: harness::Pool against plain
 // allocation and a mutex-guarded free list, for small, medium and large
-// objects, on one and two threads (and 4 to 16 for 1 KiB). Run with
+// objects, on one and two threads (and 4 to 16 for 1 KiB), and handed from
+// one thread to another (the steal-heavy pattern). Run with
 // `make bench`; `make bench-allocators` runs it once per malloc (glibc,
 // mimalloc, jemalloc, tcmalloc: one binary each, linked with it) and once on
 // the pool's fallback fence, and prints one table.
 #include <array>
+#include <atomic>
+#include <cstddef>
 #include <memory>
 #include <mutex>
+#include <thread>
 #include <vector>
 
 #include <benchmark/benchmark.h>
@@ -126,6 +130,78 @@ void PoolCollect(benchmark::State& state) {
   }
 }
 
+// A pipeline: one thread takes an object and hands it over, another uses it
+// and gives it back, so every get() finds its own slot empty and must take
+// what the other thread put (from the shared list, or by stealing it out of
+// that thread's slot). Threads come in pairs, each with a queue of its own:
+// the even thread of a pair takes, the odd one gives back.
+class HandoffQueue {  // one producer, one consumer, bounded
+ public:
+  void push(void* p) {
+    const std::size_t tail = tail_.load(std::memory_order_relaxed);
+    while (tail - head_.load(std::memory_order_acquire) == kCells) std::this_thread::yield();
+    cells_[tail % kCells].store(p, std::memory_order_relaxed);
+    tail_.store(tail + 1, std::memory_order_release);
+  }
+  void* pop() {
+    const std::size_t head = head_.load(std::memory_order_relaxed);
+    while (tail_.load(std::memory_order_acquire) == head) std::this_thread::yield();
+    void* p = cells_[head % kCells].load(std::memory_order_relaxed);
+    head_.store(head + 1, std::memory_order_release);
+    return p;
+  }
+
+ private:
+  static constexpr std::size_t kCells = 64;
+  std::array<std::atomic<void*>, kCells> cells_{};
+  alignas(64) std::atomic<std::size_t> head_{0};
+  alignas(64) std::atomic<std::size_t> tail_{0};
+};
+
+template <std::size_t N>
+struct FromPool {
+  static harness::Pool<Object<N>>& pool() {
+    static harness::Pool<Object<N>> pool{[] { return std::make_unique<Object<N>>(); }};
+    return pool;
+  }
+  static Object<N>* take() { return pool().get().release(); }
+  static void give(Object<N>* object) { pool().put(std::unique_ptr<Object<N>>(object)); }
+};
+
+template <std::size_t N>
+struct FromHeap {
+  static Object<N>* take() { return new Object<N>; }
+  static void give(Object<N>* object) { delete object; }
+};
+
+// Every thread runs the same number of iterations, so each pair's queue is
+// empty again when the run ends.
+template <template <std::size_t> class Source, std::size_t N>
+void Handoff(benchmark::State& state) {
+  static std::array<HandoffQueue, 8> queues;
+  HandoffQueue& queue = queues[static_cast<std::size_t>(state.thread_index()) / 2];
+  const bool takes = state.thread_index() % 2 == 0;
+  for (auto _ : state) {
+    if (takes) {
+      Object<N>* object = Source<N>::take();
+      touch(object);
+      queue.push(object);
+    } else {
+      Source<N>::give(static_cast<Object<N>*>(queue.pop()));
+    }
+  }
+}
+
+template <std::size_t N>
+void PoolHandoff(benchmark::State& state) {
+  Handoff<FromPool, N>(state);
+}
+
+template <std::size_t N>
+void NewDeleteHandoff(benchmark::State& state) {
+  Handoff<FromHeap, N>(state);
+}
+
 #define POOL_KATAS_SIZES(bench) \
   BENCHMARK_TEMPLATE(bench, 16)->ThreadRange(1, 2)->UseRealTime(); \
   BENCHMARK_TEMPLATE(bench, 1024)->ThreadRange(1, 2)->UseRealTime(); \
@@ -137,6 +213,10 @@ POOL_KATAS_SIZES(NewDelete)
 // new/delete (each thread keeps its own slot; others wait their turn).
 BENCHMARK_TEMPLATE(PoolGetPut, 1024)->Threads(4)->Threads(8)->Threads(16)->UseRealTime();
 BENCHMARK_TEMPLATE(NewDelete, 1024)->Threads(4)->Threads(8)->Threads(16)->UseRealTime();
+// Puts on one thread, gets on another: the steal-heavy pattern, in pairs
+// (2 threads, then 4 to 16 on the 2 cores).
+BENCHMARK_TEMPLATE(PoolHandoff, 1024)->Threads(2)->Threads(4)->Threads(8)->Threads(16)->UseRealTime();
+BENCHMARK_TEMPLATE(NewDeleteHandoff, 1024)->Threads(2)->Threads(4)->Threads(8)->Threads(16)->UseRealTime();
 POOL_KATAS_SIZES(MakeUnique)
 POOL_KATAS_SIZES(MutexFreeList)
 POOL_KATAS_SIZES(LocalValue)

@@ -13,6 +13,7 @@
 # it before the solution's.
 
 include(WrongFixes)
+include(Detectors)
 
 # number | slug | sanitizer | difficulty | title | concept | caught by | signature
 # (katas/manifest.txt explains each field). The signature comes last and may
@@ -52,6 +53,8 @@ function(pool_katas_add_kata number slug flavour)
   target_link_libraries(kata${number}_plain PRIVATE harness_none)
   target_precompile_headers(kata${number}_plain REUSE_FROM harness_none)
 
+  pool_katas_add_detector_builds(${number} ${flavour} kata "${test_sources}" ${kata_dir})
+
   add_test(NAME selfcheck${name}
            COMMAND ${CMAKE_COMMAND} -DBINARY=$<TARGET_FILE:kata${number}> -DNUMBER=${number}
                    -DKATAS=${POOL_KATAS_TSV} -P ${CMAKE_SOURCE_DIR}/harness/cmake/selfcheck.cmake)
@@ -88,6 +91,7 @@ function(pool_katas_add_kata number slug flavour)
       set_tests_properties(fallback.solution${name} fallback.selfcheck${name} PROPERTIES
                            LABELS fallback ENVIRONMENT POOL_KATAS_FENCE=fallback TIMEOUT ${selfcheck_seconds})
     endif()
+    pool_katas_add_detector_builds(${number} ${flavour} solution "${copies}" ${solution_dir})
     pool_katas_add_wrong_fixes(${number} ${slug} ${flavour})
   endif()
 endfunction()

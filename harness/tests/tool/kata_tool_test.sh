@@ -76,6 +76,17 @@ out=$(sh "$kata" run 99 2>&1)
 [ $? -eq 2 ] && printf '%s' "$out" | grep -q "there is no kata '99': choose one of 01"
 check "unknown kata number" $? "$out"
 
+# The detector matrix's generator: bad input is one line and exit 2, before
+# it measures anything.
+detectors="$root/harness/tools/detectors.py"
+build="$root/build/gcc"  # the tree this test runs in (GCC only)
+out=$(python3 "$detectors" --build "$build" --katas 99 2>&1)
+[ $? -eq 2 ] && [ "$(printf '%s\n' "$out" | wc -l)" -eq 1 ] && printf '%s' "$out" | grep -q "no kata 99 in katas/manifest.txt"
+check "detectors: unknown kata, one line" $? "$out"
+out=$(python3 "$detectors" --build "$build" --detectors purify 2>&1)
+[ $? -eq 2 ] && [ "$(printf '%s\n' "$out" | wc -l)" -eq 1 ] && printf '%s' "$out" | grep -q "unknown detector purify: use plain, address"
+check "detectors: unknown detector, one line" $? "$out"
+
 out=$(sh "$kata" frobnicate 2>&1)
 [ $? -eq 2 ] && printf '%s' "$out" | grep -q "unknown command 'frobnicate'"
 check "unknown command" $? "$out"
