@@ -10,10 +10,24 @@
 # build tree; it must not touch the test (*_test.cpp): the test is the spec.
 # Each patch becomes a binary (built by the target `wrong_fixes`, not by
 # `all`: the workshop's first `make` does not pay for them) and a CTest test
-# wrongfix.NN.NAME.wrong|right with label harness. GCC tree only: the patches
-# test the spec, which does not depend on the compiler.
+# wrongfix.NN.NAME.wrong|right with label harness. One tree checks them: the
+# patches test the spec, which does not depend on the compiler. It is the
+# Clang tree with libstdc++ (the standard library of the GCC tree, so a fix
+# is judged on the same strings and containers as the katas' reference
+# build), because Clang compiles these unoptimised binaries in half GCC's
+# time, and the gate builds more than a hundred of them. Without Clang, the
+# GCC tree checks them.
 
 add_custom_target(wrong_fixes)
+if(CMAKE_CXX_COMPILER_ID STREQUAL "Clang" AND NOT POOL_KATAS_LIBCXX)
+  set(POOL_KATAS_WRONG_FIX_TREE ON)
+elseif(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+  # The gate runs the clang preset when clang++ exists (harness/tools/kata).
+  find_program(POOL_KATAS_CLANGXX clang++)
+  if(NOT POOL_KATAS_CLANGXX)
+    set(POOL_KATAS_WRONG_FIX_TREE ON)
+  endif()
+endif()
 # A kata's folder of patches that appears later re-runs the configure step.
 if(IS_DIRECTORY ${CMAKE_SOURCE_DIR}/harness/tests/wrong_fixes)
   set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/harness/tests/wrong_fixes)
@@ -44,7 +58,7 @@ endfunction()
 function(pool_katas_add_wrong_fixes number slug flavour)
   set(name ${number}_${slug})
   set(patch_dir ${CMAKE_SOURCE_DIR}/harness/tests/wrong_fixes/${name})
-  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "GNU" OR NOT IS_DIRECTORY ${patch_dir})
+  if(NOT POOL_KATAS_WRONG_FIX_TREE OR NOT IS_DIRECTORY ${patch_dir})
     return()
   endif()
   set(kata_dir ${CMAKE_SOURCE_DIR}/katas/${name})
