@@ -648,6 +648,17 @@ def render_markdown(comments, rows, katas):
                   else f"{statistics.median(seconds):.1f}") if seconds else "—"
         factor = f"{statistics.median(factors):.0f}×" if factors else "—"
         out.append(f"| {name} | {median} | {factor} |")
+
+    out += ["", "Seconds for each kata (one run; the plain build: the median of its runs; static tools: the",
+            "kata's test file):", "",
+            "| kata | " + " | ".join(NAMES[d[0]] for d in DETECTORS) + " |",
+            "|---" * (len(DETECTORS) + 1) + "|"]
+    for number in numbers:
+        cells = []
+        for detector, *_ in DETECTORS:
+            fields = rows.get((number, "kata", detector))
+            cells.append(fields[8] if fields and fields[8] else "—")
+        out.append(f"| {number} | " + " | ".join(cells) + " |")
     return "\n".join(out) + "\n"
 
 
