@@ -86,6 +86,14 @@ check "detectors: unknown kata, one line" $? "$out"
 out=$(python3 "$detectors" --build "$build" --detectors purify 2>&1)
 [ $? -eq 2 ] && [ "$(printf '%s\n' "$out" | wc -l)" -eq 1 ] && printf '%s' "$out" | grep -q "unknown detector purify: use plain, address"
 check "detectors: unknown detector, one line" $? "$out"
+# A tool that is missing gets a column that says so, never a silent pass.
+trial=$(mktemp -d)
+interpreter=$(python3 -c 'import sys; print(sys.executable)')
+PATH=/nonexistent "$interpreter" "$detectors" --build "$build" --docs "$trial" --katas 01 --detectors cppcheck >/dev/null 2>&1
+grep -q "^01	forgotten_reset	kata	cppcheck	not installed	" "$trial/detectors.tsv" 2>/dev/null &&
+  grep -q "| 01 forgotten_reset |.*| not installed |" "$trial/detectors.md"
+check "detectors: a missing tool's column says not installed" $? "$(cat "$trial/detectors.tsv" 2>/dev/null)"
+rm -rf "$trial"
 
 out=$(sh "$kata" frobnicate 2>&1)
 [ $? -eq 2 ] && printf '%s' "$out" | grep -q "unknown command 'frobnicate'"
