@@ -530,10 +530,9 @@ def tool_versions(runs):
 # --- rendering ------------------------------------------------------------------
 
 def cell_text(fields, detector):
-    verdict, kind, location, detail, seconds = fields[4], fields[5], fields[6], fields[7], fields[8]
+    verdict, kind, location, detail = fields[4], fields[5], fields[6], fields[7]
     where = f" `{location}`" if location else ""
     if detector == "plain":
-        seen = detail.split("/")[0]
         return f"{detail} runs: {kind}{where}" if verdict == "caught" else f"{detail or '—'} runs"
     if verdict == "caught":
         return f"**{kind}**{where}"
@@ -551,10 +550,9 @@ def slowdown(fields, plain):
         return None
 
 
-def render_markdown(comments, rows, katas):
+def render_markdown(comments, rows):
     numbers = sorted({k[0] for k in rows})
     slugs = {f[0]: f[1] for f in rows.values()}
-    titles = {k.number: k.name for k in katas}
     out = [
         "# Which tool catches which pool bug",
         "",
@@ -710,7 +708,7 @@ def readme_with_line(text, line):
 
 def outputs(docs, katas, comments, rows):
     """{path: text} of everything generated from the rows."""
-    result = {os.path.join(docs, "detectors.md"): render_markdown(comments, rows, katas)}
+    result = {os.path.join(docs, "detectors.md"): render_markdown(comments, rows)}
     if os.path.realpath(docs) != os.path.realpath(os.path.join(ROOT, "docs")):
         return result  # a trial table elsewhere (--docs) leaves the READMEs alone
     for kata in katas:
