@@ -809,6 +809,10 @@ def measure_all(build, chosen, detectors, runs, jobs):
 
 def check(build, docs, katas, chosen, detectors, comments, rows, runs, tsv_path):
     problems = []
+    for kata in katas:
+        readme = os.path.join(kata.folder("kata"), "README.md")
+        if README_MARKER not in open(readme).read().split("\n"):
+            problems.append(f"{relative(readme)} has no line '{README_MARKER}' (at the end of its Symptom section)")
     for path, text in outputs(docs, katas, comments, rows).items():
         if not os.path.exists(path) or open(path).read() != text:
             problems.append(f"{relative(path)} is not what {relative(tsv_path)} gives: run python3 "
