@@ -568,7 +568,8 @@ def render_markdown(comments, rows):
         "- *test only*: the tool was silent and only the kata's own test failed under it (an",
         "  assertion, or a crash the tool did not explain);",
         "- plain build: no sanitizer, `-O2`; in how many runs the test saw the bug at all;",
-        "- static tools: what they warn about in the kata and not in its fix (— when nothing).",
+        "- static tools: what they warn about in the kata and not in its fix (— when nothing);",
+        "- \"the fix fails too\": the tool fails the solution as well, so the cell shows nothing about the bug.",
         "",
         "Measured with:",
         "",
@@ -580,7 +581,15 @@ def render_markdown(comments, rows):
         cells = []
         for detector, *_ in DETECTORS:
             fields = rows.get((number, "kata", detector))
-            cells.append(cell_text(fields, detector) if fields else "not measured")
+            text = cell_text(fields, detector) if fields else "not measured"
+            # The same tool failing the fixed program makes this cell worth
+            # nothing: say so where it is read (runtime tools; a static
+            # tool's shared warnings are already left out).
+            fix = rows.get((number, "solution", detector))
+            if fix and dict((d[0], d[2]) for d in DETECTORS)[detector] == "runtime" and \
+                    fix[4] in ("caught", "test", "error"):
+                text += " (the fix fails too: false positive)"
+            cells.append(text)
         out.append(f"| {number} {slugs[number]} | " + " | ".join(cells) + " |")
 
     out += ["", "## Each tool's count", "",
@@ -662,23 +671,28 @@ def render_markdown(comments, rows):
 
 def who_catches(number, rows):
     """The kata README's line, from its rows."""
-    caught, tested, missed = [], [], []
+    caught, warned, tested, missed, useless = [], [], [], [], []
     plain = rows.get((number, "kata", "plain"))
     for detector, name, kind, _ in DETECTORS:
         fields = rows.get((number, "kata", detector))
         if detector == "plain" or not fields:
             continue
         verdict = fields[4]
-        if verdict == "caught":
+        fix = rows.get((number, "solution", detector))
+        if kind == "runtime" and fix and fix[4] in ("caught", "test", "error"):
+            useless.append(name)
+        elif verdict == "caught":
             caught.append(f"{name} ({fields[5]})")
         elif verdict == "warns":
-            caught.append(f"{name} (warns: {fields[5].split(', ')[0]})")
+            warned.append(f"{name} ({fields[5].split(', ')[0]})")
         elif verdict == "test":
             tested.append(name)
         elif verdict in ("missed", "quiet"):
             missed.append(name)
     parts = []
-    parts.append("reported by " + (", ".join(caught) if caught else "no tool"))
+    parts.append("reported by " + (", ".join(caught) if caught else "no runtime tool"))
+    if warned:
+        parts.append("a warning the fixed program does not get from " + ", ".join(warned))
     if plain:
         seen, runs = plain[7].split("/") if "/" in plain[7] else ("?", "?")
         parts.append(f"without a sanitizer the test sees it in {seen} of {runs} runs")
@@ -686,6 +700,8 @@ def who_catches(number, rows):
         parts.append("under " + ", ".join(tested) + " only the test's assertion fails")
     if missed:
         parts.append("missed by " + ", ".join(missed))
+    if useless:
+        parts.append(", ".join(useless) + " also fail" + ("s" if len(useless) == 1 else "") + " the fixed program")
     return "**Who catches this:** " + "; ".join(parts) + \
         ". ([the detector matrix](../../docs/detectors.md))"
 
