@@ -61,6 +61,8 @@ DETECTORS = [
     ("cppcheck", "cppcheck", "static", "cppcheck"),
 ]
 NAMES = {d[0]: d[1] for d in DETECTORS}
+KINDS = {d[0]: d[2] for d in DETECTORS}
+NEEDS = {d[0]: d[3] for d in DETECTORS}
 
 # The checks clang-tidy runs: its bug finders, the concurrency checks and
 # the C++ Core Guidelines (the rule of five among them), without the
@@ -130,9 +132,9 @@ def read_katas(build):
 
 def relative(path):
     path = os.path.realpath(path)
-    for base in (os.path.realpath(ROOT) + os.sep,):
-        if path.startswith(base):
-            path = path[len(base):]
+    base = os.path.realpath(ROOT) + os.sep
+    if path.startswith(base):
+        path = path[len(base):]
     return re.sub(r"^build/[^/]+/solution_tests/", "solutions/", path)
 
 
@@ -351,14 +353,10 @@ def measure_valgrind(kata, detector, build):
         if subject == "kata" and len(errors) > len(found):
             cell["detail"] = (cell["detail"] + "; " if cell["detail"] else "") + \
                 f"{len(errors) - len(found)} errors also on the fix"
-        if kind_is_hang(status):
+        if status == "timeout":
             cell["detail"] = f"over {RUN_LIMIT_SECONDS} s"
         cells[subject] = cell
     return cells["kata"], cells["solution"]
-
-
-def kind_is_hang(status):
-    return status == "timeout"
 
 
 # --- static tools -------------------------------------------------------------
@@ -457,7 +455,7 @@ def measure_static(kata, detector, build):
 # --- the table ----------------------------------------------------------------
 
 def tool_missing(detector):
-    needs = dict((d[0], d[3]) for d in DETECTORS)[detector]
+    needs = NEEDS[detector]
     return needs is not None and shutil.which(needs) is None
 
 
@@ -476,7 +474,7 @@ def measure_cells(kata, detector, build, runs):
     if tool_missing(detector):
         cell = {"verdict": "not installed", "kind": "", "location": "", "detail": "", "seconds": ""}
         return [("kata", cell), ("solution", dict(cell))]
-    if dict((d[0], d[2]) for d in DETECTORS)[detector] == "static":
+    if KINDS[detector] == "static":
         kata_cell, fix_cell = measure_static(kata, detector, build)
         return [("kata", kata_cell), ("solution", fix_cell)]
     if detector in ("memcheck", "helgrind"):
@@ -510,21 +508,16 @@ def read_tsv(path):
 
 
 def tool_versions(runs):
-    def first_line(command):
+    def version(tool):
+        """The line of TOOL --version that names a version, else its first."""
         try:
-            out = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT).stdout.decode()
-            return out.strip().splitlines()[0]
-        except (OSError, IndexError):
+            out = subprocess.run([tool, "--version"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT).stdout.decode()
+        except OSError:
             return "not installed"
-    return [
-        f"# plain runs per kata: {runs}",
-        "# g++: " + first_line(["g++", "--version"]),
-        "# valgrind: " + first_line(["valgrind", "--version"]),
-        "# clang-tidy: " + next((l.strip() for l in subprocess.run(
-            ["clang-tidy", "--version"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT).stdout.decode().splitlines()
-            if "version" in l), "") if shutil.which("clang-tidy") else "# clang-tidy: not installed",
-        "# cppcheck: " + first_line(["cppcheck", "--version"]),
-    ]
+        lines = [l.strip() for l in out.splitlines() if l.strip()]
+        return next((l for l in lines if "version" in l.lower()), lines[0] if lines else "unknown")
+    return [f"# plain runs per kata: {runs}"] + \
+        [f"# {tool}: {version(tool)}" for tool in ("g++", "valgrind", "clang-tidy", "cppcheck")]
 
 
 # --- rendering ------------------------------------------------------------------
@@ -586,7 +579,7 @@ def render_markdown(comments, rows):
             # nothing: say so where it is read (runtime tools; a static
             # tool's shared warnings are already left out).
             fix = rows.get((number, "solution", detector))
-            if fix and dict((d[0], d[2]) for d in DETECTORS)[detector] == "runtime" and \
+            if fix and KINDS[detector] == "runtime" and \
                     fix[4] in ("caught", "test", "error"):
                 text += " (the fix fails too: false positive)"
             cells.append(text)
@@ -618,7 +611,7 @@ def render_markdown(comments, rows):
     for (number, subject, detector), fields in sorted(rows.items()):
         if subject != "solution":
             continue
-        if dict((d[0], d[2]) for d in DETECTORS)[detector] == "static":
+        if KINDS[detector] == "static":
             if fields[4] == "skipped":
                 continue
             count = int(fields[7].split()[0]) if fields[7][:1].isdigit() else 0
