@@ -10,7 +10,7 @@
 #   make bench           the pool against new/delete and a mutex free list (Google Benchmark)
 #   make bench-go        the pool against Go's sync.Pool, same object and loop (needs Go)
 #   make bench-allocators  the pool against new/delete under glibc, mimalloc, jemalloc, tcmalloc
-#   make detectors       which tool catches which bug: docs/detectors.md (about 15 minutes)
+#   make detectors       which tool catches which bug: docs/detectors.md (11 minutes)
 #   make handout         build/pool-katas-handout.tar.gz: the suite without solutions
 #   PRESET=clang make    use the Clang build tree for the workshop
 
