@@ -46,13 +46,9 @@ function(pool_katas_add_kata number slug flavour)
   add_test(NAME kata${name} COMMAND kata${number})
   set_tests_properties(kata${name} PROPERTIES LABELS "kata;kata${number}" TIMEOUT ${POOL_KATAS_RUN_SECONDS})
 
-  # The same test without any sanitizer, optimised as a release would be:
-  # built only on demand (make kata N=.. PLAIN=1), never by `all`.
-  add_executable(kata${number}_plain EXCLUDE_FROM_ALL ${test_sources})
-  target_include_directories(kata${number}_plain PRIVATE ${kata_dir})
-  target_link_libraries(kata${number}_plain PRIVATE harness_none)
-  target_precompile_headers(kata${number}_plain REUSE_FROM harness_none)
-
+  # The same test under the other flavours, none among them: kataNN_plain,
+  # without any sanitizer, optimised as a release would be, which
+  # make kata N=.. PLAIN=1 runs too. Built on demand only, never by `all`.
   pool_katas_add_detector_builds(${number} ${flavour} kata "${test_sources}" ${kata_dir})
 
   add_test(NAME selfcheck${name}
