@@ -4,6 +4,8 @@
 #   solutionNN_slug   the same test source against solutions/NN_slug/, in
 #                     shuffled order three times over (seeds NN, NN+1, NN+2:
 #                     --gtest_random_seed replays a failure)   label: solution
+#   race.solutionNN_slug  the solution once more in the pool's race mode,
+#                     seeded (POOL_KATAS_RACE_SEED=10NN)   labels: solution, race
 #   selfcheckNN_slug  runs the kata binary; passes only when it fails with
 #                     the manifest's signature                      label: selfcheck
 #
@@ -75,6 +77,12 @@ function(pool_katas_add_kata number slug flavour)
     math(EXPR seed "1${number} - 100")
     add_test(NAME solution${name} COMMAND solution${number} --gtest_shuffle --gtest_repeat=3 --gtest_random_seed=${seed})
     set_tests_properties(solution${name} PROPERTIES LABELS solution TIMEOUT ${POOL_KATAS_RUN_SECONDS})
+    # Race mode (harness/pool_guard.h): the pool drops, spills and collects
+    # within its contract, from a seed of the kata's own, so a failure
+    # replays with the seed it prints. A correct fix does not notice.
+    add_test(NAME race.solution${name} COMMAND solution${number} --gtest_shuffle --gtest_random_seed=${seed})
+    set_tests_properties(race.solution${name} PROPERTIES LABELS "solution;race" ENVIRONMENT POOL_KATAS_RACE_SEED=10${number}
+                                                         TIMEOUT ${POOL_KATAS_RUN_SECONDS})
     # The pool's fallback fence (no membarrier: macOS, old kernels), forced
     # on the same binaries: the GCC tree runs every solution and selfcheck
     # once more that way.

@@ -43,6 +43,9 @@ function(pool_katas_sanitizer_flags flavour out)
   # a race on a string. Its assertion mode compiles them into each binary
   # instead (and adds bounds checks, welcome in a teaching suite).
   list(APPEND flags -D_GLIBCXX_ASSERTIONS)
+  # The pool's hostile mode (harness/pool_guard.h) in every kata, solution
+  # and harness test build, UBSan's included, which no macro announces.
+  list(APPEND flags -DHARNESS_POOL_HOSTILE=1)
   # libc++ (the clang-libcxx tree, as on macOS) does the same with its own
   # extern templates; without this switch TSan misses races on strings there.
   if(POOL_KATAS_LIBCXX)

@@ -63,11 +63,20 @@ BEGIN { kind = ""; sections = 0; current = ""; ubsan_at = ""; pending = ""; held
 kind == "" && /WARNING: ThreadSanitizer: / {
   kind = $0; sub(/^.*WARNING: /, "", kind); sub(/ \(pid=.*$/, "", kind); print kind; next
 }
+# The pool's own reports (harness/pool_guard.h): double put, a factory that
+# calls back into its pool, ...: the kind as the pool words it.
+kind == "" && /ERROR: harness::Pool: / {
+  kind = $0; sub(/^.*ERROR: /, "", kind); print kind
+  open_section("here")
+  next
+}
 kind == "" && /ERROR: AddressSanitizer: / {
   kind = $0; sub(/^.*ERROR: /, "", kind)
   null = kind ~ / on unknown address (0x)?0+( |$)/
   sub(/ on (unknown )?address.*$/, "", kind); sub(/ on 0x[0-9a-f]+.*$/, "", kind); sub(/ \(.*$/, "", kind)
   if (null) kind = kind " (null dereference)"
+  # Only the pool poisons memory in this suite: what is poisoned sits in a pool.
+  if (kind ~ /use-after-poison$/) kind = "AddressSanitizer: used after it went back to the pool (use-after-poison)"
   print kind
   open_section("where it happened")
   next
@@ -105,6 +114,11 @@ kind == "" { next }
 /^freed by thread .* here:/ { open_section("freed by"); next }
 /^previously allocated by thread .* here:/ { open_section("allocated by"); next }
 /^(SUMMARY|Thread T[0-9]+ .*created by|  Location is|  Mutex)/ { current = ""; next }
+# The pool's note after AddressSanitizer's report: the put() that gave the
+# poisoned object back.
+/^harness::Pool: this object was used after it went back to the pool/ { open_section("went back to the pool at"); next }
+# ThreadSanitizer: the write the pool makes at put(), on a fiber of its own.
+/^ *#[0-9]+ .*harness::detail::guard_put</ && current ~ /^Previous write/ { current = "went back to the pool at"; next }
 
 /^ *#[0-9]+ / && current != "" {
   at = location($0)

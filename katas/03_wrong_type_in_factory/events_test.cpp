@@ -20,6 +20,7 @@ TEST(WrongTypeInFactory, KeyPressesAreDescribed) {
 // from what earlier calls put back.
 // (auto: the test also compiles if a pool is declared over the derived type.)
 TEST(WrongTypeInFactory, EachPoolHandsOutItsOwnKindOfEvent) {
+  const harness::testing::ExactPool exact("looks at what the call left in the pool: race mode may drop or move it");
   on_key('a');  // whatever on_key() does to the pool, it has done it
   harness::testing::drain(key_presses);
   auto first_press = key_presses.get();
@@ -40,6 +41,7 @@ TEST(WrongTypeInFactory, EachPoolHandsOutItsOwnKindOfEvent) {
 }
 
 TEST(WrongTypeInFactory, EventsAreReused) {
+  const harness::testing::ExactPool exact("counts reuse: a put() that race mode drops would count as a miss");
   on_key('a');  // from here on each pool holds an event
   on_click(0, 0);
   const harness::testing::PoolActivity key_activity(key_presses);

@@ -1,5 +1,6 @@
 // Kata 16: every get() must hand out an object that nobody else holds, so
 // the key and the value of a line never share a buffer.
+#include <cstddef>
 #include <memory>
 #include <string>
 
@@ -11,6 +12,7 @@
 // On an empty pool both gets have to run the factory. Each must come back
 // with a buffer of its own; the test then simply lets both go.
 TEST(PutInsideFactory, TwoGetsNeverShareAnObject) {
+  const harness::testing::ExactPool exact("looks at what the call left in the pool: race mode may drop or move it");
   harness::testing::drain(field_buffers);  // start from an empty pool, whatever earlier tests left in it
   const std::unique_ptr<std::string> first = field_buffers.get();
   const std::unique_ptr<std::string> second = field_buffers.get();
@@ -26,34 +28,38 @@ TEST(PutInsideFactory, KeyAndValueKeepTheirOwnText) {
 }
 
 TEST(PutInsideFactory, LinesReuseThePooledBuffers) {
-  format_pair("warm", "up");  // from here on the pool holds two buffers
+  const harness::testing::ExactPool exact("counts reuse: a put() that race mode drops would count as a miss");
+  format_pair("warm", "up");  // from here on the pool holds the buffers a line needs
   const harness::testing::PoolActivity activity(field_buffers);
   for (int i = 0; i < 3; ++i) EXPECT_EQ(format_pair("port", "8080"), "port=8080");
-  EXPECT_EQ(activity.gets(), 6u) << "each line should take two buffers from field_buffers";
+  EXPECT_GE(activity.gets(), 3u) << "each line should take its buffers from field_buffers";
   EXPECT_EQ(activity.factory_calls(), 0u)
       << "lines should reuse the pooled buffers instead of making new ones";
 }
 
 // The pool is there so that keys and values are escaped in reused buffers,
-// which keep the room they grew to for the next line.
+// which keep the room they grew to for the next line. One buffer used in turn
+// for the key and the value is as good as two.
 TEST(PutInsideFactory, KeyAndValueAreEscapedInThePooledBuffers) {
+  const harness::testing::ExactPool exact("looks at what the call left in the pool: race mode may drop or move it");
   harness::testing::drain(field_buffers);  // start from an empty pool, whatever earlier tests left in it
   const std::string key(100, 'k');
   const std::string value(100, 'v');
   EXPECT_EQ(format_pair(key, value), key + "=" + value);
-  std::unique_ptr<std::string> first = field_buffers.get();  // the two buffers format_pair() just put back
-  std::unique_ptr<std::string> second = field_buffers.get();
-  ASSERT_TRUE(first && second);
-  EXPECT_TRUE(first->capacity() >= key.size() && second->capacity() >= key.size())
-      << "the pooled buffers came back without the room the 100-character key and value needed: format_pair() "
-         "escaped them somewhere else, or moved the buffers' storage out, so every line allocates again";
-  field_buffers.put(std::move(first));
-  field_buffers.put(std::move(second));
+  std::size_t buffers = 0;
+  harness::testing::each_cached(field_buffers, [&](const std::string& buffer) {
+    ++buffers;
+    EXPECT_GE(buffer.capacity(), key.size())
+        << "a pooled buffer came back without the room the 100-character key and value needed: format_pair() "
+           "escaped them somewhere else, or moved the buffer's storage out, so every line allocates again";
+  });
+  EXPECT_GE(buffers, 1u) << "format_pair() put no buffer back into field_buffers";
 }
 
 // The factory only builds: what the pool holds is only what callers have put
 // back. A get on an empty pool leaves the pool as empty as it was.
 TEST(PutInsideFactory, AMissPutsNothingIntoThePool) {
+  const harness::testing::ExactPool exact("looks at what the call left in the pool: race mode may drop or move it");
   harness::testing::drain(field_buffers);
   const harness::testing::PoolActivity pool(field_buffers);
   std::unique_ptr<std::string> fresh = field_buffers.get();

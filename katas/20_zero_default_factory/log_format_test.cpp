@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include "harness/testing.h"
+
 #include "log_format.h"
 
 TEST(ZeroDefaultFactory, FormatsAnEntry) {
@@ -12,6 +14,7 @@ TEST(ZeroDefaultFactory, FormatsAnEntry) {
 }
 
 TEST(ZeroDefaultFactory, EntriesReuseOnePooledBuffer) {
+  const harness::testing::ExactPool exact("looks at what the call left in the pool: race mode may drop or move it");
   format_entry("debug", "warm-up");  // from here on the pool holds a buffer
   const harness::PoolStats before = log_buffers.stats();
   EXPECT_EQ(format_entry("warn", "slow request"), "[warn] slow request");
@@ -34,27 +37,21 @@ TEST(ZeroDefaultFactory, APoolHandsOutWhatItsFactoryMakes) {
   pool.put(buffer);
 }
 
-// Forgetting the factory is the mistake this kata is about. A TypedPool that
-// requires one turns it into a compile error, and then there is nothing to
-// run here. A TypedPool that can still be made without one must hand out
-// objects the caller can use.
-template <class SomePool>
-void expect_usable_objects_without_a_factory() {
-  if constexpr (std::is_default_constructible_v<SomePool>) {
-    SomePool pool;
-    auto object = pool.get();
-    EXPECT_NE(object, nullptr) << "a TypedPool made without a factory handed out a null pointer";
-    if (object != nullptr) pool.put(object);
-  }
-}
-
-TEST(ZeroDefaultFactory, APoolMadeWithoutAFactoryNeverHandsOutNull) {
-  expect_usable_objects_without_a_factory<TypedPool<Buffer*>>();
+// Forgetting the factory is the mistake this kata is about, and the wrapper
+// is where it is fixed for every pool: a TypedPool made without a factory
+// must not compile. A default that makes some object instead (new Object,
+// T{} checked for null) still lets the next pool forget its factory, only
+// more quietly.
+TEST(ZeroDefaultFactory, ATypedPoolCannotBeMadeWithoutAFactory) {
+  EXPECT_FALSE(std::is_default_constructible_v<TypedPool<Buffer*>>)
+      << "a TypedPool<Buffer*> can still be made without a factory: the wrapper picks a default for the caller. "
+         "Make the factory a required argument, so that forgetting it is a compile error";
 }
 
 // The pool is there so that entries are formatted in a reused buffer, which
 // keeps the room it grew to for the next call.
 TEST(ZeroDefaultFactory, TheEntryIsFormattedInThePooledBuffer) {
+  const harness::testing::ExactPool exact("looks at what the call left in the pool: race mode may drop or move it");
   const std::string message(100, 'z');
   EXPECT_EQ(format_entry("info", message), "[info] " + message);
   Buffer* pooled = log_buffers.get();  // the buffer format_entry() just put back

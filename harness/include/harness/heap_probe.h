@@ -9,9 +9,15 @@
 //     a few KiB of allocator bookkeeping; the memory katas compare against
 //     bounds measured in MiB.
 //
+//   * allocations_on_this_thread() counts the heap allocations (malloc, new,
+//     and everything built on them) the calling thread has made so far, so
+//     that a test can see work hidden from the pool's counters: a fresh
+//     object built on every call, a copy where reuse was asked for.
+//
 // What it does not promise
 //   * resident memory (RSS), or memory the allocator keeps cached for reuse;
-//   * an exact figure while other threads allocate concurrently.
+//   * an exact figure while other threads allocate concurrently;
+//   * to count another thread's allocations in allocations_on_this_thread().
 #pragma once
 
 #include <cstddef>
@@ -19,6 +25,7 @@
 namespace harness {
 
 std::size_t live_heap_bytes();
+std::size_t allocations_on_this_thread();
 
 inline constexpr std::size_t kMiB = std::size_t{1} << 20;
 

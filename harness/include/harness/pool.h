@@ -72,6 +72,7 @@
 #include <vector>
 
 #include "harness/asymmetric_fence.h"
+#include "harness/pool_guard.h"
 #include "harness/thread_index.h"
 
 namespace harness {
@@ -101,12 +102,15 @@ class Pool {
   Pool& operator=(const Pool&) = delete;
 
   ~Pool() {
-    for (std::size_t i = 0; i < kMaxThreads; ++i) delete locals_[i].slot.load(std::memory_order_acquire);
-    for (T* p : shared_) delete p;
-    for (T* p : victim_) delete p;
+    for (std::size_t i = 0; i < kMaxThreads; ++i) destroy(locals_[i].slot.load(std::memory_order_acquire));
+    for (T* p : shared_) destroy(p);
+    for (T* p : victim_) destroy(p);
   }
 
   std::unique_ptr<T> get() {
+#if HARNESS_POOL_HOSTILE
+    detail::check_not_inside_own_factory(this, false);
+#endif
     const std::size_t index = this_thread_index();
     if (index >= kMaxThreads) [[unlikely]] {
       count(nullptr, &Counters::gets);
@@ -116,13 +120,34 @@ class Pool {
     bump(mine.counts.gets);
     if (T* p = take_own(mine)) {
       bump(mine.counts.hits);
-      return std::unique_ptr<T>(p);
+      return hand_out(p);
     }
     return get_slow(&mine);
   }
 
+  // get() without the factory: a cached object, or nullptr when nothing is
+  // cached. Counted as a get (a hit or a miss, never a factory call).
+  std::unique_ptr<T> try_get() {
+#if HARNESS_POOL_HOSTILE
+    detail::check_not_inside_own_factory(this, false);
+#endif
+    const std::size_t index = this_thread_index();
+    Local* mine = index < kMaxThreads ? &locals_[index] : nullptr;
+    count(mine, &Counters::gets);
+    if (mine) {
+      if (T* p = take_own(*mine)) {
+        count(mine, &Counters::hits);
+        return hand_out(p);
+      }
+    }
+    return get_slow(mine, false);
+  }
+
   void put(std::unique_ptr<T> object) {
     if (!object) return;
+#if HARNESS_POOL_HOSTILE
+    return put_hostile(std::move(object));
+#endif
     const std::size_t index = this_thread_index();
     if (index >= kMaxThreads) [[unlikely]] {
       count(nullptr, &Counters::puts);
@@ -166,7 +191,7 @@ class Pool {
       }
     }
     // Destructors run outside the lock: they may be slow or touch other pools.
-    for (T* p : doomed) delete p;
+    for (T* p : doomed) destroy(p);
   }
 
   PoolStats stats() const {
@@ -264,7 +289,7 @@ class Pool {
     return p;
   }
 
-  std::unique_ptr<T> get_slow(Local* mine) {
+  std::unique_ptr<T> get_slow(Local* mine, bool use_factory = true) {
     T* p = nullptr;
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -276,19 +301,62 @@ class Pool {
     }
     if (p) {
       count(mine, &Counters::hits);
-      return std::unique_ptr<T>(p);
+      return hand_out(p);
     }
     count(mine, &Counters::misses);
-    if (!factory_) return nullptr;
+    if (!factory_ || !use_factory) return nullptr;
     count(mine, &Counters::factory_calls);
     // No lock is held here: a factory may allocate, throw, or (wrongly) call
-    // back into this pool, and each of those must behave as plain code would.
+    // back into this pool; the hostile mode names the last where it happens.
+#if HARNESS_POOL_HOSTILE
+    const detail::FactoryRunning running(this);
+#endif
     return factory_();
   }
 
+  // A cached object leaves the pool for a holder (the hostile mode unpoisons it).
+  static std::unique_ptr<T> hand_out(T* p) {
+#if HARNESS_POOL_HOSTILE
+    detail::guard_take(p);
+#endif
+    return std::unique_ptr<T>(p);
+  }
+
+  // A cached object (or one put() cannot keep) is destroyed.
+  static void destroy(T* p) {
+    if (!p) return;
+#if HARNESS_POOL_HOSTILE
+    detail::guard_take(p);
+#endif
+    delete p;
+  }
+
+#if HARNESS_POOL_HOSTILE
+  // put() in the hostile mode: the checks and the poison first, then race
+  // mode's choice of where the object goes (kept, spilled to the shared tier,
+  // or dropped), and now and then a collect().
+  void put_hostile(std::unique_ptr<T> object) {
+    const std::size_t index = this_thread_index();
+    Local* mine = index < kMaxThreads ? &locals_[index] : nullptr;
+    count(mine, &Counters::puts);
+    detail::guard_put(this, object.get());
+    T* p = object.release();
+    bool collect_after = false;
+    const detail::PutRoute route = detail::race_mode_route(index, collect_after);
+    if (route == detail::PutRoute::drop) {
+      destroy(p);
+    } else if (route == detail::PutRoute::spill || !mine) {
+      put_slow(nullptr, p);
+    } else if (!fill_own(*mine, p)) {
+      put_slow(mine, p);
+    }
+    if (collect_after) collect();
+  }
+#endif
+
   // Never throws: an object the pool cannot make room for is destroyed.
   void put_slow(Local* mine, T* p) noexcept {
-    std::unique_ptr<T> dropped;  // destroyed after the lock is released
+    T* p_dropped = nullptr;  // destroyed after the lock is released
     {
       std::lock_guard<std::mutex> lock(mu_);
       try {
@@ -300,9 +368,10 @@ class Pool {
         if (T* older = mine->slot.load(std::memory_order_relaxed)) shared_.push_back(older);
         mine->slot.store(p, std::memory_order_relaxed);
       } catch (...) {  // no room in shared_: nothing moved, p is ours to drop
-        dropped.reset(p);
+        p_dropped = p;
       }
     }
+    destroy(p_dropped);
   }
 
   // With mu_ held: the first object cached in another thread's slot.

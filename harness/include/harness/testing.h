@@ -9,6 +9,20 @@
 //   * PoolActivity counts what a pool did from the moment it was made:
 //     gets(), hits(), factory_calls(), puts() are differences of stats(), so
 //     a test passes in any order and alone (--gtest_shuffle, --gtest_filter).
+//     While one exists, race mode is paused (a count of hits is exact only
+//     when no put() is dropped).
+//   * each_cached(pool, check) calls check on every object the pool holds
+//     right now (every thread's slot, the shared and the victim tier), then
+//     puts them all back: a test can look at what a call left in the pool,
+//     not only at the result the call returned.
+//   * allocations_during(f) is the number of heap allocations f made on the
+//     calling thread: reuse means none, whatever the pool's counters say.
+//   * on_threads(n, scenario) runs scenario(0) .. scenario(n-1) on n threads
+//     that start together, and returns when all are done: a fix that is
+//     right only on the thread that used an object last shows here.
+//   * ExactPool pauses race mode for its scope, for a test that must get back
+//     the object a call just put back; it takes the reason as its argument,
+//     so the test says why the pool's freedom to drop objects is waived.
 //
 // What it does not promise
 //   * isolation from other threads: activity counts every thread's calls;
@@ -16,8 +30,16 @@
 //     (or nothing, without a factory).
 #pragma once
 
+#include <atomic>
+#include <cstddef>
 #include <cstdint>
+#include <latch>
+#include <memory>
+#include <thread>
+#include <utility>
+#include <vector>
 
+#include "harness/heap_probe.h"
 #include "harness/pool.h"
 
 namespace harness::testing {
@@ -27,6 +49,23 @@ void drain(Pool<T>& pool) {
   pool.collect();
   pool.collect();
 }
+
+// Race mode (harness/pool_guard.h) is off while one of these lives.
+class ExactPool {
+ public:
+  explicit ExactPool([[maybe_unused]] const char* why) {
+#if HARNESS_POOL_HOSTILE
+    detail::race_mode_pauses.fetch_add(1, std::memory_order_relaxed);
+#endif
+  }
+  ~ExactPool() {
+#if HARNESS_POOL_HOSTILE
+    detail::race_mode_pauses.fetch_sub(1, std::memory_order_relaxed);
+#endif
+  }
+  ExactPool(const ExactPool&) = delete;
+  ExactPool& operator=(const ExactPool&) = delete;
+};
 
 template <class T>
 class PoolActivity {
@@ -39,8 +78,41 @@ class PoolActivity {
   std::uint64_t puts() const { return pool_.stats().puts - before_.puts; }
 
  private:
+  ExactPool exact_{"counts of hits and factory calls are exact only when no put() is dropped"};
   const Pool<T>& pool_;
   PoolStats before_;
 };
+
+// Every object the pool holds, taken out, checked and put back (objects from
+// the victim tier go back to the cache; race mode is paused meanwhile).
+template <class T, class Check>
+void each_cached(Pool<T>& pool, Check check) {
+  const ExactPool exact("every cached object must go back where it was");
+  std::vector<std::unique_ptr<T>> held;
+  while (std::unique_ptr<T> object = pool.try_get()) held.push_back(std::move(object));
+  for (const std::unique_ptr<T>& object : held) check(static_cast<const T&>(*object));
+  for (std::unique_ptr<T>& object : held) pool.put(std::move(object));
+}
+
+template <class F>
+std::size_t allocations_during(F&& f) {
+  const std::size_t before = allocations_on_this_thread();
+  std::forward<F>(f)();
+  return allocations_on_this_thread() - before;
+}
+
+template <class Scenario>
+void on_threads(int n, Scenario scenario) {
+  std::latch start(n);
+  std::vector<std::thread> threads;
+  threads.reserve(static_cast<std::size_t>(n));
+  for (int i = 0; i < n; ++i) {
+    threads.emplace_back([&start, &scenario, i] {
+      start.arrive_and_wait();
+      scenario(i);
+    });
+  }
+  for (std::thread& t : threads) t.join();
+}
 
 }  // namespace harness::testing
