@@ -12,6 +12,12 @@
 #   make bench-allocators  the pool against new/delete under glibc, mimalloc, jemalloc, tcmalloc
 #   make detectors       which tool catches which bug: docs/detectors.md (11 minutes)
 #   make handout         build/pool-katas-handout.tar.gz: the suite without solutions
+#   make share ROOM=http://HOST:PORT TOKEN=... NAME=...   send your progress to the
+#                        facilitator's room view after every run (shows it, asks first;
+#                        DRY_RUN=1: only show it; STOP=1: stop sending)
+#   make room            the facilitator's live room view: prints its URL and token
+#                        (ROOM_PORT=8765, LISTEN=0.0.0.0 for the local network, STUCK_MINUTES=15)
+#   make room-test       the room view's tests: API, headless chromium, load, SIGKILL (2 minutes)
 #   PRESET=clang make    use the Clang build tree for the workshop
 
 KATA := sh harness/tools/kata
@@ -23,9 +29,9 @@ KATA := sh harness/tools/kata
 # cannot be set up (a tool or GoogleTest missing) exits 2 under make too.
 # (The gate's own failures always exit non-zero: only a handout's "there is
 # no gate here" is bad input.)
-workshop status kata hint watch reset test: export KATA_DIE_STATUS := 0
+workshop status kata hint watch reset test share: export KATA_DIE_STATUS := 0
 
-.PHONY: all workshop status kata hint watch reset test detectors handout bench bench-go bench-allocators clean
+.PHONY: all workshop status kata hint watch reset test detectors handout bench bench-go bench-allocators clean share room room-test
 all: workshop
 
 workshop:
@@ -66,3 +72,19 @@ bench-go:
 
 bench-allocators:
 	@sh harness/bench/compare_allocators.sh
+
+# The room view (harness/room/): the participant's settings reach share.py
+# through the environment, so that a name with spaces or quotes needs no shell.
+share: export KATA_ROOM_URL := $(ROOM)
+share: export KATA_ROOM_TOKEN := $(TOKEN)
+share: export KATA_ROOM_NAME := $(value NAME)
+share: export KATA_ROOM_DRY_RUN := $(filter 1 y yes true,$(DRY_RUN))
+share: export KATA_ROOM_STOP := $(filter 1 y yes true,$(STOP))
+share:
+	@python3 harness/room/share.py
+
+room:
+	@python3 harness/room/server.py --port $(or $(ROOM_PORT),8765) --listen $(or $(LISTEN),127.0.0.1) --stuck-minutes $(or $(STUCK_MINUTES),15)
+
+room-test:
+	@python3 harness/room/test_room.py

@@ -14,8 +14,9 @@ out=${1:?usage: handout.sh OUT.tar.gz}
 given=$out  # reported as the caller wrote it
 case "$out" in /*) ;; *) out="$PWD/$out" ;; esac
 
-# Files that give fixes away stay out.
-excluded='^(solutions/|harness/tests/wrong_fixes/|docs/facilitator\.md|docs/writing-a-kata\.md|\.ci/|\.github/|\.kata-state/|build/)'
+# Files that give fixes away stay out, and so do the facilitator's: the room
+# view's server and page (a participant keeps share.py, which sends to it).
+excluded='^(solutions/|harness/room/(server|test_room|screenshot)\.py|harness/room/(index\.html|room\.css|room\.js)|docs/room\.png|harness/tests/wrong_fixes/|docs/facilitator\.md|docs/writing-a-kata\.md|\.ci/|\.github/|\.kata-state/|build/)'
 
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
