@@ -112,30 +112,35 @@ crashed_in() {
 #    first MAX frames (2 unless told) of each stack that lie in katas/, one
 #    frame of an allocation stack, and the SUMMARY up to the error kind.
 # Skipped frames become one "    ..." line per run. A stack is cut at its
-# first frame in harness/: the pool's frames and the numbering of the frames
-# after them change whenever the pool does.
+# first frame in harness/ after one in katas/ (the pool's frames above the
+# kata's are skipped): the pool's frames and the numbering of the frames after
+# them change whenever the pool does. The pool's own reports (harness::Pool:
+# ...) are read like a sanitizer's.
 trim() {
   awk -v max="${1:-2}" -v run="$(crashed_in)" '
     function heading() { if (run != "") { print run; run = "" } }
     function stack(limit) { kept = 0; cut = 0; dots = 0; room = limit }
     /^ +#[0-9]+ / {
       if (!in_report || cut) next
-      if ($0 ~ / harness\//) { cut = 1; next }
+      if ($0 ~ / harness\//) { if (kept) cut = 1; else dots = 1; next }
       if ($0 ~ / katas\// && kept < room) {
         if (dots) print "    ..."
         print; kept++; dots = 0
       } else if (kept < room) dots = 1
       next
     }
-    /WARNING: ThreadSanitizer:|ERROR: AddressSanitizer:|runtime error:/ {
-      heading(); in_report = 1; stack(max); print; next
+    /WARNING: ThreadSanitizer:|ERROR: AddressSanitizer:|ERROR: harness::Pool:|runtime error:/ {
+      heading(); in_report = 1; stack(max); print; explained = $0 ~ /harness::Pool:/; next
     }
+    explained { explained = 0; print; next }  # the pool says what went wrong on the next line
     in_report && /^  (Previous )?(atomic )?([Rr]ead|[Ww]rite) of size|^(READ|WRITE) of size|^freed by thread/ {
       stack(max); print; next
     }
     in_report && /^previously allocated by thread|^  Location is heap block/ { stack(1); print; next }
+    /^harness::Pool: this object was used after it went back to the pool/ { in_report = 1; stack(max); print; next }
     in_report && /^SUMMARY:/ {
-      sub(/^SUMMARY: [A-Za-z]+: [a-z-]+( [a-z-]+)*/, "&@@"); sub(/@@.*$/, ""); print
+      sub(/ [^ ]*\/.*$/, "")  # the location: which access came first varies
+      sub(/^SUMMARY: [A-Za-z:]+: [a-z()-]+( [a-z()\x27-]+)*/, "&@@"); sub(/@@.*$/, ""); print
       in_report = 0; next
     }
     in_report && /: note: / { print; next }
