@@ -1,6 +1,7 @@
 // The pool's hostile mode (harness/pool_guard.h): misuse stops the program
 // where it happens, in words a participant can act on, and race mode stays
 // within the contract. Each misuse runs in a death test of its own.
+#include <atomic>
 #include <cstddef>
 #include <latch>
 #include <memory>
@@ -268,6 +269,63 @@ TEST_F(PoolHostileTest, TheSameSeedMakesTheSameChoices) {
   EXPECT_EQ(factory_calls_with(99), first);
   EXPECT_GT(first, 50u);
   EXPECT_EQ(factory_calls_with(0), 1u) << "without a seed, race mode is off";
+}
+
+}  // namespace
+
+namespace {
+
+// The helpers the katas' tests use to see hidden work.
+TEST(PoolTestingHelpers, TryGetNeverCallsTheFactory) {
+  Pool<std::string> pool{make_string};
+  EXPECT_EQ(pool.try_get(), nullptr);
+  EXPECT_EQ(pool.stats().factory_calls, 0u);
+  pool.put(std::make_unique<std::string>("kept"));
+  const harness::testing::ExactPool exact("the object just put must be the one try_get() finds");
+  std::unique_ptr<std::string> found = pool.try_get();
+  ASSERT_NE(found, nullptr);
+  EXPECT_EQ(*found, "kept");
+}
+
+TEST(PoolTestingHelpers, EachCachedSeesEveryCachedObjectAndPutsThemBack) {
+  Pool<std::string> pool{make_string};
+  harness::testing::drain(pool);
+  const harness::testing::ExactPool exact("three objects put must be three objects cached");
+  for (const char* text : {"a", "b", "c"}) pool.put(std::make_unique<std::string>(text));
+  std::multiset<std::string> seen;
+  harness::testing::each_cached(pool, [&](const std::string& s) { seen.insert(s); });
+  EXPECT_EQ(seen, (std::multiset<std::string>{"a", "b", "c"}));
+  EXPECT_EQ(pool.stats().cached, 3u) << "each_cached must put every object back";
+}
+
+TEST(PoolTestingHelpers, AllocationsDuringCountsThisThreadsAllocations) {
+  std::unique_ptr<std::string> kept;
+  EXPECT_EQ(harness::testing::allocations_during([] {}), 0u);
+  EXPECT_EQ(harness::testing::allocations_during([&] { kept = std::make_unique<std::string>(100, 'x'); }), 2u)
+      << "a new string object and its 100 characters are two allocations";
+  // The thread's own allocations are not this thread's; starting it allocates
+  // its state here, once.
+  EXPECT_LE(harness::testing::allocations_during([] {
+              std::thread([] {
+                for (int i = 0; i < 10; ++i) (void)std::make_unique<int>(i);
+              }).join();
+            }),
+            2u);
+}
+
+TEST(PoolTestingHelpers, OnThreadsRunsEveryScenarioAtOnce) {
+  std::atomic<int> inside{0};
+  std::atomic<int> most{0};
+  std::latch all_inside(4);
+  harness::testing::on_threads(4, [&](int) {
+    const int now = ++inside;
+    int seen = most.load();
+    while (now > seen && !most.compare_exchange_weak(seen, now)) {
+    }
+    all_inside.arrive_and_wait();  // returns only once all four run together
+    --inside;
+  });
+  EXPECT_EQ(most.load(), 4);
 }
 
 }  // namespace

@@ -16,8 +16,9 @@
 # assertions come from the results file the test binary writes
 # (harness/src/result_file.h), never from GoogleTest's text. Everything that
 # changes from run to run is normalised: addresses become <addr>, process ids
-# <pid>, absolute paths repo-relative, test timings (<n> ms); frames outside
-# katas/ (the pool, libstdc++, the sanitizer runtime, GoogleTest) are folded
+# <pid>, absolute paths repo-relative, test timings (<n> ms), the heap
+# probe's byte counts (four digits or more on both sides, never a small count)
+# <bytes>; frames outside katas/ (the pool, libstdc++, the sanitizer runtime, GoogleTest) are folded
 # into "...", so that the excerpts survive changes to harness/include.
 #
 # Without options the blocks are rewritten in place. With --check nothing is
@@ -74,7 +75,7 @@ normalise() {
     -e 's/\([0-9]+ ms\)/(<n> ms)/g' \
     -e 's/std::char_traits<char> ?>/.../g' \
     -e 's/std::basic_string_view<char, \.\.\./std::basic_string_view<char, ...>/g' \
-    -e 's/actual: [0-9]+ vs [0-9]+/actual: <bytes> vs <bytes>/'
+    -e 's/actual: [0-9]{4,} vs [0-9]{4,}/actual: <bytes> vs <bytes>/'
 }
 
 # failures [MAX]: the first MAX (default 1) failed assertions of the last run,

@@ -43,6 +43,13 @@ find "$dest" -name '*.md' | while read -r doc; do
     { print }
   ' "$doc" >"$doc.new" && mv "$doc.new" "$doc"
 done
+# The Makefile's lines for the facilitator and CI (the gate, the detectors,
+# the handout itself, the room server) between its "full repo only" marks.
+awk '
+  /^# full repo only/ { skip = 1; next }
+  /^# end of full repo only$/ { skip = 0; next }
+  !skip { print }
+' "$dest/Makefile" >"$dest/Makefile.new" && mv "$dest/Makefile.new" "$dest/Makefile"
 mkdir -p "$dest/.pristine"
 cp -R "$dest/katas" "$dest/.pristine/katas"
 mkdir -p "$(dirname "$out")"  # build/ does not exist on a fresh clone

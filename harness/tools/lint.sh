@@ -10,7 +10,8 @@
 #     kata and in its solution;
 #   * the READMEs: the title is the manifest's, the sections are there, no
 #     "last test" (name the test), every test named in backquotes exists,
-#     no hint text (hints are in harness/hints/NN_slug.md, 1..n, 2-4 of them);
+#     no hint text (hints are in harness/hints/NN_slug.md, 1..n, 2-4 of them),
+#     the task says "Run `make kata N=NN` after each change.";
 #   * the diff in each solution README is the real kata -> solution diff
 #     (harness/tools/solution_diffs.sh writes it);
 #   * docs/katas.md is what harness/tools/katas_md.sh makes of the manifest.
@@ -73,6 +74,9 @@ while IFS='	' read -r number slug _flavour _difficulty title _rest; do
   for section in Symptom "Your task" Hints; do
     grep -q "^## $section\$" "$readme" || problem "katas/$name/README.md: no '## $section' section"
   done
+  # The participant's loop, said where the task is.
+  sed -n '/^## Your task$/,/^## /p' "$readme" | grep -qF "Run \`make kata N=$number\` after each change." ||
+    problem "katas/$name/README.md: its '## Your task' section does not say 'Run \`make kata N=$number\` after each change.'"
   # Hints: out of the README, in harness/hints/NN_slug.md, numbered 1..n.
   grep -qiE '<details>|^#+ *Hint [0-9]' "$readme" &&
     problem "katas/$name/README.md shows hint text: hints belong in harness/hints/$name.md (make hint shows them one at a time)"

@@ -67,7 +67,21 @@ kind == "" && /WARNING: ThreadSanitizer: / {
 # calls back into its pool, ...: the kind as the pool words it.
 kind == "" && /ERROR: harness::Pool: / {
   kind = $0; sub(/^.*ERROR: /, "", kind); print kind
+  factory_report = kind ~ /inside the pool's own factory/
   open_section("here")
+  next
+}
+# A factory that called back into its pool: below the pool's get_slow() is
+# the get() that ran the factory, the other half of the loop.
+factory_report && sections > 0 && /^ *#[0-9]+ .*harness::Pool<.*>::get_slow/ { factory_caller = 1; next }
+factory_caller && /^ *#[0-9]+ / {
+  at = location($0)
+  if (at != "") {
+    flush()
+    pending = sprintf("  the factory ran for the get() at: %s in %s", at, short_function($0))
+    caller = (at ~ /_test\.cpp:/) ? "" : "wanted"
+    factory_caller = 0; factory_report = 0
+  }
   next
 }
 kind == "" && /ERROR: AddressSanitizer: / {

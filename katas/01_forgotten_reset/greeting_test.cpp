@@ -1,4 +1,7 @@
 // Kata 01: each greeting must contain its own name and nothing else.
+#include <cstddef>
+#include <string>
+
 #include <gtest/gtest.h>
 
 #include "greeting.h"
@@ -75,4 +78,19 @@ TEST(ForgottenReset, EachGreetingIsWrittenIntoTheSameStorage) {
       << "greet() replaced the pooled buffer's storage with new memory: a fresh string was swapped or moved in, "
          "so nothing is reused and every call allocates again";
   greeting_buffers.put(std::move(pooled));
+}
+
+// Reuse means no new memory for the work: once the pooled buffer has the room
+// a greeting needs, greeting someone allocates only the string it returns.
+TEST(ForgottenReset, AWarmGreetingAllocatesOnlyItsResult) {
+  const harness::testing::ExactPool exact("the warm buffer must be the one the call gets back");
+  const std::string name(40, 'n');  // longer than any short-string buffer
+  greet(name);                      // the pooled buffer now has the room
+  const std::string expected = "hello " + name;
+  std::string greeting;
+  const std::size_t allocations = harness::testing::allocations_during([&] { greeting = greet(name); });
+  EXPECT_EQ(greeting, expected);
+  EXPECT_LE(allocations, 1u) << "greet() allocated " << allocations
+                             << " times for a greeting that fits in the pooled buffer: it builds the greeting in "
+                                "new strings instead of the buffer it took from the pool";
 }

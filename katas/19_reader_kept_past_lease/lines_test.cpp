@@ -1,5 +1,6 @@
 // Kata 19: a Lines view must keep yielding the lines of its own text, however
 // many other views are made and read meanwhile.
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -83,4 +84,23 @@ TEST(ReaderKeptPastLease, AViewHoldsItsPooledReaderUntilItIsGone) {
     EXPECT_EQ(read_all(lines), (LineList{"one", "two"}));
   }
   EXPECT_EQ(line_readers.stats().cached, 1u) << "once the view is gone, its reader must be back in the pool";
+}
+
+// However many views are open at once, each keeps its own place: a view that
+// is right for two open views and wrong for the third still shares readers.
+TEST(ReaderKeptPastLease, FiveViewsReadInTurnsKeepTheirOwnPlace) {
+  const std::vector<std::string> texts = {"a1\na2", "b1\nb2", "c1\nc2", "d1\nd2", "e1\ne2"};
+  std::vector<Lines> views;
+  for (const std::string& text : texts) views.push_back(lines_of(text));
+  std::vector<LineList> read(texts.size());
+  for (int round = 0; round < 2; ++round) {
+    for (std::size_t i = 0; i < views.size(); ++i) {
+      if (std::optional<std::string_view> line = views[i].next()) read[i].emplace_back(*line);
+    }
+  }
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    const std::string first(1, static_cast<char>('a' + i));
+    EXPECT_EQ(read[i], (LineList{first + "1", first + "2"}))
+        << "view " << i + 1 << " of five open at once read another text's lines: views share their readers";
+  }
 }

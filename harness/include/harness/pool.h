@@ -43,10 +43,24 @@
 //   * to clean objects: get() returns an object exactly as it was put back;
 //   * a fast path to threads beyond kMaxThreads live ones: those share a lock;
 //   * the 2 ns fast path without Linux's membarrier (4.14 and later):
-//     elsewhere each get() and put() also pays a full fence.
+//     elsewhere each get() and put() also pays a full fence;
+//   * that a get() which finds nothing cached sees an object another thread
+//     is putting at the same moment (with nothing ordering the two): it may
+//     call the factory instead (steal() looks at a slot before its barrier);
+//   * to be async-signal-safe: a get() or put() from a signal handler that
+//     interrupted the same thread's get() or put() can hand one object to two
+//     holders. Nor does a fork() made while another thread is inside get() or
+//     put() leave the child a usable pool (that thread's slot stays busy);
+//     make a new pool in the child.
 //
 // Like sync.Pool (which carries a noCopy marker) a Pool cannot be copied or
 // moved: copies would share, or lose, the objects the original owns.
+//
+// In every kata, solution and test build the pool is hostile to misuse
+// (harness/pool_guard.h): what it holds is poisoned, a double put or a
+// factory calling back into its pool stops the program where it happens, and
+// POOL_KATAS_RACE_SEED=N drops, moves and collects objects within the
+// contract above. try_get() is get() without the factory.
 //
 // The idiom, with a Lease doing the "put back on every path" part:
 //
@@ -148,7 +162,7 @@ class Pool {
 #if HARNESS_POOL_HOSTILE
     return put_hostile(std::move(object));
 #endif
-    const std::size_t index = this_thread_index();
+    const std::size_t index = this_thread_index_or_none();
     if (index >= kMaxThreads) [[unlikely]] {
       count(nullptr, &Counters::puts);
       return put_slow(nullptr, object.release());
@@ -174,18 +188,14 @@ class Pool {
       shared_.reserve(shared_.size() + used);
       doomed.swap(victim_);
       victim_.swap(shared_);
-      // Claim every occupied slot first, so that one barrier serves them all.
-      bool any = false;
-      for (std::size_t i = 0; i < used; ++i) {
-        if (locals_[i].slot.load(std::memory_order_relaxed) != nullptr) {
-          locals_[i].claimed.store(true, std::memory_order_relaxed);
-          any = true;
-        }
-      }
-      if (any) {
+      // Claim every slot first, so that one barrier serves them all, and
+      // look at the slots only after it: a relaxed look before the barrier
+      // could miss an object whose put() had finished, and that object would
+      // then outlive two collect() calls.
+      for (std::size_t i = 0; i < used; ++i) locals_[i].claimed.store(true, std::memory_order_relaxed);
+      if (used > 0) {
         detail::heavy_fence();
         for (std::size_t i = 0; i < used; ++i) {
-          if (!locals_[i].claimed.load(std::memory_order_relaxed)) continue;
           if (T* p = take_claimed(locals_[i])) victim_.push_back(p);
         }
       }
@@ -336,7 +346,7 @@ class Pool {
   // mode's choice of where the object goes (kept, spilled to the shared tier,
   // or dropped), and now and then a collect().
   void put_hostile(std::unique_ptr<T> object) {
-    const std::size_t index = this_thread_index();
+    const std::size_t index = this_thread_index_or_none();
     Local* mine = index < kMaxThreads ? &locals_[index] : nullptr;
     count(mine, &Counters::puts);
     detail::guard_put(this, object.get());

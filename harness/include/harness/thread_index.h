@@ -58,6 +58,20 @@ inline std::size_t this_thread_index() {
   return detail::assign_thread_index();
 }
 
+// The same, for callers that promise not to throw (the pool's put()): if a
+// number cannot be had (the table's first allocation fails), the caller gets
+// kNoThreadIndex and takes its shared path; the next call tries again.
+inline std::size_t this_thread_index_or_none() noexcept {
+  const std::size_t index = detail::t_thread_index;
+  if (index != detail::kUnassigned) [[likely]]
+    return index;
+  try {
+    return detail::assign_thread_index();
+  } catch (...) {
+    return kNoThreadIndex;
+  }
+}
+
 inline std::size_t threads_seen() { return detail::ThreadNumbers::instance().seen(); }
 
 }  // namespace harness

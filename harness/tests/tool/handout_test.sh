@@ -23,6 +23,11 @@ mkdir "$work/clone"
 [ ! -e "$work/clone/build" ] || fail "the clean checkout has a build/ folder"
 out=$(cd "$work/clone" && make handout 2>&1) || fail "make handout on a clean checkout" "$out"
 tar -C "$work" -xzf "$work/clone/build/pool-katas-handout.tar.gz" || fail "the handout does not unpack"
+# A size the facilitator's guide quotes is the size make handout reports.
+quoted=$(sed -n 's/^handout: build\/pool-katas-handout\.tar\.gz (\([0-9.]*[KM]\))$/\1/p' "$root/docs/facilitator.md")
+measured=$(printf '%s' "$out" | sed -n 's/^handout: .* (\([0-9.]*[KM]\))$/\1/p')
+[ -z "$quoted" ] || [ "$quoted" = "$measured" ] ||
+  fail "docs/facilitator.md quotes the handout as $quoted; make handout made $measured"
 tree="$work/pool-katas"
 
 [ ! -e "$tree/solutions" ] || fail "solutions/ is in the handout"
@@ -47,6 +52,12 @@ fi
 if grep -rnE 'solutions/|facilitator\.md|writing-a-kata\.md|\.ci/run|make test' "$tree" --include='*.md' >"$work/dangling"; then
   fail "the handout's documents name files or commands it does not ship" "$(cat "$work/dangling")"
 fi
+
+# The handout's Makefile offers only what works there.
+for gone in detectors handout bench-allocators room room-test; do
+  ! grep -qE "^(#   make $gone |$gone:)" "$tree/Makefile" || fail "the handout's Makefile still offers make $gone"
+done
+out=$(cd "$tree" && make handout 2>&1) && fail "make handout inside the handout made an archive of the handout" "$out"
 
 katas=$(grep -cE '^[0-9][0-9] *\|' "$tree/katas/manifest.txt")
 out=$(cd "$tree" && CXX="$cxx" make 2>&1) || fail "make in the handout exits non-zero" "$out"

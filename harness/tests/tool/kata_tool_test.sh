@@ -26,7 +26,9 @@ summarize() { awk -v dir="katas/$2/" -f "$root/harness/tools/summarize.awk" "$he
 for spec in tsan_data_race:02_use_after_put asan_double_free:04_copied_pool \
   ubsan_downcast:03_wrong_type_in_factory asan_stack_overflow:13_factory_calls_get \
   asan_use_after_free:08_view_into_pooled_buffer ubsan_null_member_call:06_no_factory \
-  tsan_pooled_mutex:12_pooled_mutex tsan_job_returned:17_job_returned_too_early; do
+  tsan_pooled_mutex:12_pooled_mutex tsan_job_returned:17_job_returned_too_early \
+  pool_factory_get:13_factory_calls_get pool_put_in_factory:16_put_inside_factory \
+  asan_use_after_poison:19_reader_kept_past_lease tsan_pool_write:02_use_after_put; do
   name=${spec%%:*}
   got=$(summarize "$name" "${spec#*:}")
   [ "$got" = "$(cat "$here/reports/$name.expected")" ]
@@ -38,6 +40,17 @@ summarize tsan_data_race 02_use_after_put | grep -q 'Write .*render.h:15 in rend
 check "race: the writing side" $?
 summarize tsan_data_race 02_use_after_put | grep -q 'read .*render_test.cpp:37'
 check "race: the reading side" $?
+
+# The pool's own reports, in its words: a factory calling back into its pool
+# shows both halves of the loop (the call in the factory, the get() that ran
+# the factory); a put inside the factory points at that put(), in the program;
+# a use after put names the put() that gave the object back.
+summarize pool_factory_get 13_factory_calls_get | grep -q '^  the factory ran for the get() at: .*table.h:[0-9]* in format_table'
+check "factory calls get: the get() that ran the factory" $?
+summarize pool_put_in_factory 16_put_inside_factory | grep -q '^  here: katas/16_put_inside_factory/key_value.h:[0-9]* in the lambda in field_buffers$'
+check "put inside the factory: the put() in key_value.h" $?
+summarize tsan_pool_write 02_use_after_put | grep -q '^  went back to the pool at: .*render.h:[0-9]* in render'
+check "use after put under TSan: the pool's write is named as the put()" $?
 
 # UBSan's summary names the function from its stack, and no address (they
 # change from run to run).
@@ -162,6 +175,14 @@ for bad in 99 abc 0; do
   [ $? -eq 0 ] && [ "$out" = "kata: there is no kata '$bad': choose one of 01 02 03" ]
   check "make kata N=$bad: one line with the valid numbers" $? "$out"
 done
+
+# The verdict as an exit status, for a script: 1 while the kata fails, and
+# make's shortcut says the same and exits 0.
+k run 02 >/dev/null 2>&1
+[ $? -eq 1 ]
+check "run: exits 1 when the kata fails" $?
+(cd "$suite" && make kata N=02 >/dev/null 2>&1)
+check "make kata: exits 0 when the kata fails" $?
 
 out=$(k run 02 2>&1)
 printf '%s\n' "$out" | sed -n 1,3p | grep -c 'ThreadSanitizer: data race\|render.h:15 in render\|render_test.cpp:37' | grep -q '^3$'
@@ -348,6 +369,19 @@ if command -v tmux >/dev/null 2>&1; then
   sleep 1.5
   ! screen | grep -q 'watching katas/03_crash'
   check "watch: green waits for the participant, it does not move on alone" $? "$(screen)"
+  # While green, every key works as it does while waiting for a save, and a
+  # save runs the kata again at once.
+  key l && await 'Pool Katas: 1 of 3 done'
+  check "watch key l while green: the status table" $? "$(screen)"
+  key h && await '^Hint 1 of .* for kata 02:|kata 02 has no hints'
+  check "watch key h while green: the next hint" $? "$(screen)"
+  runs=$(grep -c 02 "$suite/runs.log")
+  set_state "$suite/katas/02_use_after_put/render.sh" fixed "fixed # saved again"
+  waited=0
+  until [ "$(grep -c 02 "$suite/runs.log")" -gt "$runs" ] || [ $waited -ge 50 ]; do sleep 0.1; waited=$((waited + 1)); done
+  [ "$(grep -c 02 "$suite/runs.log")" -gt "$runs" ]
+  check "watch: a save while green runs the kata again, without Enter" $? "$(cat "$suite/runs.log")"
+  await 'Press Enter \(or n\) to go on to kata 03'
   key Enter && await 'watching katas/03_crash'
   check "watch: Enter goes on to the next kata" $? "$(screen)"
   await 'Keys: h' && key q && await '^WATCH-ENDED'

@@ -1,0 +1,51 @@
+#!/bin/sh
+# save_loop.sh [NN...] — the participant's inner loop, measured as they live
+# it: a real edit of the kata's program (a line appended to its header, so the
+# content changes), then `kata run NN`. For each kata, three edits; per edit
+# the rebuild is split into its steps, each timed on its own:
+#   compile   the kata's test file (it includes the edited header)
+#   link      the test binary
+#   run       `kata run NN` with nothing left to build: the test, the
+#             sanitizer's report, the summary
+# and the table shows the medians. The header is put back as it was at the
+# end. Run it on an otherwise idle machine: these are wall-clock seconds.
+set -eu
+root=$(cd "$(dirname "$0")/../.." && pwd)
+preset=${PRESET:-gcc}
+build=$root/build/$preset
+export LC_ALL=C
+kata="$root/harness/tools/kata"
+
+now() { date +%s.%N; }
+since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
+median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+sh "$kata" status >/dev/null 2>&1 || true  # configured and built once
+numbers=${*:-$(cut -f1 "$build/katas.tsv" | grep -E '^[0-9]+$')}
+table="$build/save-loop.txt"
+printf '%-5s %8s %8s %8s %8s\n' kata compile link run total >"$table"
+for number in $numbers; do
+  dir=$(ls -d "$root"/katas/"$number"_*/)
+  header=$(ls "$dir"*.h | head -n 1)
+  test_source=$(ls "$dir"*_test.cpp)
+  object="CMakeFiles/kata$number.dir/katas/$(basename "$dir")/$(basename "$test_source").o"
+  cp -p "$header" "$build/save-loop.header"
+  sh "$kata" run "$number" >/dev/null 2>&1 || true
+  compiles= links= runs= totals=
+  for edit in 1 2 3; do
+    printf '// saved %s\n' "$edit" >>"$header"
+    t=$(now); cmake --build "$build" --target "$object" >/dev/null 2>&1 || true; c=$(since "$t")
+    t=$(now); cmake --build "$build" --target "kata$number" >/dev/null 2>&1 || true; l=$(since "$t")
+    t=$(now); sh "$kata" run "$number" >/dev/null 2>&1 || true; r=$(since "$t")
+    compiles="$compiles $c" links="$links $l" runs="$runs $r"
+    totals="$totals $(awk -v c="$c" -v l="$l" -v r="$r" 'BEGIN { printf "%.2f", c + l + r }')"
+  done
+  cp -p "$build/save-loop.header" "$header"
+  # shellcheck disable=SC2086 # word lists on purpose
+  printf '%-5s %8s %8s %8s %8s\n' "$number" "$(median $compiles)" "$(median $links)" "$(median $runs)" "$(median $totals)" >>"$table"
+done
+sh "$kata" run "${numbers%% *}" >/dev/null 2>&1 || true  # the build matches the files again
+cat "$table"
+awk 'NR > 1 { v[++n] = $5 } END {
+  for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
+  printf "save to verdict: median %.2f s, slowest %.2f s over %d katas\n", v[int((n + 1) / 2)], v[n], n }' "$table"
