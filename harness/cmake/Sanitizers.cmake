@@ -34,10 +34,12 @@ function(pool_katas_sanitizer_flags flavour out)
   # Without -fno-sanitize-recover a UBSan report scrolls past and the test
   # still passes; frame pointers give readable stacks.
   list(APPEND flags -fno-sanitize-recover=all -fno-omit-frame-pointer)
-  # -O1 -g1 after the build type's -O2 -g: the sanitizers' advice for whole
-  # stacks, line tables are all a report needs, and a kata recompiles in
-  # about half the time (the participant waits for it on every save).
-  list(APPEND flags -O1 -g1)
+  # -O0 -g1 after the build type's -O2 -g: the participant waits for this
+  # compile on every save, and the optimiser is half of it. Unoptimised code
+  # keeps every frame of a report (nothing is inlined away) and the tests are
+  # tiny, so the sanitizers' slowdown does not matter; line tables are all a
+  # report needs. (The wrong fixes compile at -O0 too, harness/cmake/WrongFixes.cmake.)
+  list(APPEND flags -O0 -g1)
   # libstdc++ declares std::string's members extern templates, so their code
   # runs from the uninstrumented shared library and ThreadSanitizer never sees
   # a race on a string. Its assertion mode compiles them into each binary
@@ -72,3 +74,16 @@ foreach(flavour IN LISTS POOL_KATAS_FLAVOURS)
                         "-fsanitize for '${flavour}': install its sanitizer runtime (${hint}).")
   endif()
 endforeach()
+
+# The link of a kata's test comes on every save too: lld, where it is
+# installed, links a sanitized test binary in a fraction of the system
+# linker's time. Without it the default linker is used, as before.
+set(CMAKE_REQUIRED_LINK_OPTIONS -fuse-ld=lld)
+set(CMAKE_REQUIRED_QUIET ON)
+check_cxx_source_compiles("int main() { return 0; }" POOL_KATAS_HAS_LLD)
+unset(CMAKE_REQUIRED_LINK_OPTIONS)
+if(POOL_KATAS_HAS_LLD)
+  set(POOL_KATAS_LINKER_FLAGS -fuse-ld=lld)
+else()
+  set(POOL_KATAS_LINKER_FLAGS)
+endif()

@@ -33,12 +33,11 @@ if(IS_DIRECTORY ${CMAKE_SOURCE_DIR}/harness/tests/wrong_fixes)
   set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/harness/tests/wrong_fixes)
 endif()
 
-# The gate builds a hundred wrong-fix binaries: unoptimised and without debug
-# information they compile in two thirds of the time (the sanitizer, which is
-# what judges a fix, is the same), and GoogleTest's headers are parsed once
-# per flavour into a precompiled header of the same options. GCC takes a
-# precompiled header only when -O matches, so it cannot be the katas' own
-# (-O1). This target exists to make that header and nothing else.
+# The gate builds two hundred wrong-fix binaries: without debug information
+# they compile faster (the sanitizer, which is what judges a fix, is the
+# same), and GoogleTest's headers are parsed once per flavour into a
+# precompiled header of the same options (-O0 -g0; the katas' own is -g1).
+# This target exists to make that header and nothing else.
 function(pool_katas_wrong_fix_pch flavour)
   if(TARGET wrongfix_pch_${flavour})
     return()
@@ -91,7 +90,7 @@ function(pool_katas_add_wrong_fixes number slug flavour)
     target_include_directories(${target} PRIVATE ${work})
     target_link_libraries(${target} PRIVATE harness_${flavour})
     # -O0 -g0 (see pool_katas_wrong_fix_pch): source options come after the
-    # harness's -O1 -g1, so they win.
+    # harness's -O0 -g1, so they win.
     set_source_files_properties(${copies} PROPERTIES COMPILE_OPTIONS "-O0;-g0")
     pool_katas_wrong_fix_pch(${flavour})
     target_precompile_headers(${target} REUSE_FROM wrongfix_pch_${flavour})

@@ -1,5 +1,7 @@
 #include "harness/heap_probe.h"
 
+#include "harness/pool_guard.h"
+
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 #define HARNESS_SANITIZER_ALLOCATOR 1
 #elif defined(__has_feature)
@@ -29,7 +31,12 @@ constinit thread_local std::size_t t_allocations = 0;
 
 #ifdef HARNESS_SANITIZER_ALLOCATOR
 // The sanitizer's allocator calls this on every allocation, new included.
-void count_allocation(const volatile void*, std::size_t) { ++t_allocations; }
+void count_allocation(const volatile void*, std::size_t) {
+#if HARNESS_POOL_HOSTILE
+  if (detail::t_pool_bookkeeping > 0) return;  // the pool's checks, not the program
+#endif
+  ++t_allocations;
+}
 void ignore_free(const volatile void*) {}
 const bool hooks_installed = __sanitizer_install_malloc_and_free_hooks(count_allocation, ignore_free) != 0;
 #endif
@@ -60,7 +67,10 @@ std::size_t live_heap_bytes() {
 // Without a sanitizer's allocator (UBSan alone, plain builds) the count comes
 // from operator new: what C++ code allocates goes through here.
 void* operator new(std::size_t size) {
-  ++harness::t_allocations;
+#if HARNESS_POOL_HOSTILE
+  if (harness::detail::t_pool_bookkeeping == 0)
+#endif
+    ++harness::t_allocations;
   if (void* p = std::malloc(size ? size : 1)) return p;
   throw std::bad_alloc();
 }

@@ -1,6 +1,7 @@
 #include "harness/thread_index.h"
 
 #include "harness/asymmetric_fence.h"
+#include "harness/pool_guard.h"
 
 namespace harness::detail {
 
@@ -19,6 +20,12 @@ ThreadNumbers& ThreadNumbers::instance() {
 // The compare-exchange acquires what the number's previous holder released
 // on exit: per-thread data indexed by the number changes hands cleanly.
 std::size_t ThreadNumbers::acquire() {
+#if HARNESS_POOL_HOSTILE
+  // Under ThreadSanitizer a number passes on no history: a thread that takes
+  // an exited thread's number must not have that thread's late uses ordered
+  // before its own (the pool orders what it hands over itself).
+  const UnorderedForTsan unordered;
+#endif
   for (std::size_t n = 0; n < kMaxThreads; ++n) {
     bool expected = false;
     if (!in_use_[n].load(std::memory_order_relaxed) &&
@@ -32,7 +39,12 @@ std::size_t ThreadNumbers::acquire() {
   return kNoThreadIndex;
 }
 
-void ThreadNumbers::release(std::size_t n) { in_use_[n].store(false, std::memory_order_release); }
+void ThreadNumbers::release(std::size_t n) {
+#if HARNESS_POOL_HOSTILE
+  const UnorderedForTsan unordered;
+#endif
+  in_use_[n].store(false, std::memory_order_release);
+}
 
 namespace {
 

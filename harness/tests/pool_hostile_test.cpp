@@ -23,10 +23,8 @@ using harness::Pool;
 std::unique_ptr<std::string> make_string() { return std::make_unique<std::string>(); }
 
 // A read the optimiser must keep: a death test's statement discards values.
-void observe(std::size_t value) {
-  static volatile std::size_t sink;
-  sink = value;
-}
+volatile std::size_t observed;
+void observe(std::size_t value) { observed = value; }
 
 class PoolHostileTest : public testing::Test {
  protected:
