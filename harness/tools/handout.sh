@@ -45,10 +45,21 @@ find "$dest" -name '*.md' | while read -r doc; do
 done
 # The Makefile's lines for the facilitator and CI (the gate, the detectors,
 # the handout itself, the room server) between its "full repo only" marks.
+# The targets that go are dropped from .PHONY too, so that make says there is
+# no such target instead of "nothing to be done".
 awk '
   /^# full repo only/ { skip = 1; next }
   /^# end of full repo only$/ { skip = 0; next }
-  !skip { print }
+  skip { if (match($0, /^[a-z-]+:/)) gone = gone " " substr($0, 1, RLENGTH - 1); next }
+  { lines[++n] = $0 }
+  END {
+    split(gone, g, " ")
+    for (i = 1; i <= n; i++) {
+      if (lines[i] ~ /^\.PHONY:/) for (j in g) gsub(" " g[j] "( |$)", " ", lines[i])
+      sub(/ +$/, "", lines[i])
+      print lines[i]
+    }
+  }
 ' "$dest/Makefile" >"$dest/Makefile.new" && mv "$dest/Makefile.new" "$dest/Makefile"
 mkdir -p "$dest/.pristine"
 cp -R "$dest/katas" "$dest/.pristine/katas"
