@@ -4,6 +4,9 @@
 #       lesson: the kata's test must FAIL with it applied
 #   harness/tests/wrong_fixes/NN_slug/NAME.right.patch  a correct fix other than
 #       ours: the test must PASS, in shuffled order, three times over
+#   harness/tests/wrong_fixes/NN_slug/NAME.gap.patch  a wrong fix the test is
+#       known to let through, kept on record: the check fails once the test
+#       catches it (then it becomes NAME.wrong.patch)
 #
 # A patch is a unified diff against the kata's folder (a/greeting.h,
 # b/greeting.h), applied with `patch -p1` to a copy of that folder in the
@@ -67,8 +70,8 @@ function(pool_katas_add_wrong_fixes number slug flavour)
   math(EXPR selfcheck_seconds "${POOL_KATAS_RUN_SECONDS} + 30")
   foreach(patch IN LISTS patches)
     get_filename_component(file ${patch} NAME)
-    if(NOT file MATCHES "^([a-z0-9_]+)\\.(wrong|right)\\.patch$")
-      message(FATAL_ERROR "pool-katas: ${patch} is not named NAME.wrong.patch or NAME.right.patch "
+    if(NOT file MATCHES "^([a-z0-9_]+)\\.(wrong|right|gap)\\.patch$")
+      message(FATAL_ERROR "pool-katas: ${patch} is not named NAME.wrong.patch, NAME.right.patch or NAME.gap.patch "
                           "(NAME in lower case, digits and _)")
     endif()
     set(fix ${CMAKE_MATCH_1})
