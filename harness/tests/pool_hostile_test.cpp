@@ -301,14 +301,14 @@ TEST(PoolTestingHelpers, AllocationsDuringCountsThisThreadsAllocations) {
   EXPECT_EQ(harness::testing::allocations_during([] {}), 0u);
   EXPECT_EQ(harness::testing::allocations_during([&] { kept = std::make_unique<std::string>(100, 'x'); }), 2u)
       << "a new string object and its 100 characters are two allocations";
-  // The thread's own allocations are not this thread's; starting it allocates
-  // its state here, once.
-  EXPECT_LE(harness::testing::allocations_during([] {
+  // The thread's ten allocations are not this thread's; starting it
+  // allocates its state here (one to three blocks, by standard library).
+  EXPECT_LT(harness::testing::allocations_during([] {
               std::thread([] {
                 for (int i = 0; i < 10; ++i) (void)std::make_unique<int>(i);
               }).join();
             }),
-            2u);
+            10u);
 }
 
 TEST(PoolTestingHelpers, OnThreadsRunsEveryScenarioAtOnce) {
