@@ -16,7 +16,7 @@
 # full repo only: the participants' handout leaves these lines out
 #   make test            the CI gate: every solution, selfcheck and harness test (GCC, Clang, Clang with libc++)
 #   make bench-allocators  the pool against new/delete under glibc, mimalloc, jemalloc, tcmalloc
-#   make detectors       which tool catches which bug: docs/detectors.md (11 minutes)
+#   make detectors       which tool catches which bug: docs/detectors.md (29 minutes)
 #   make handout         build/pool-katas-handout.tar.gz: the suite without solutions
 #   make room            the facilitator's live room view: prints its URL and token
 #                        (ROOM_PORT=8765, LISTEN=0.0.0.0 for the local network, STUCK_MINUTES=15)

@@ -557,7 +557,7 @@ def render_markdown(comments, rows):
         "",
         "Every kata run under each detector, and every solution as the control.",
         "<!-- full repo -->",
-        "`make detectors` measures it again (11 minutes on two cores from a fresh clone) and rewrites this page,",
+        "`make detectors` measures it again (29 minutes on two cores when every detector build is made anew) and rewrites this page,",
         "`detectors.tsv` beside it and the \"Who catches this\" line of each kata's README.",
         "<!-- /full repo -->",
         "",
