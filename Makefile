@@ -12,7 +12,7 @@
 #   make share ROOM=http://HOST:PORT TOKEN=... NAME=...   send your progress to the
 #                        facilitator's room view after every run (shows it, asks first;
 #                        DRY_RUN=1: only show it; STOP=1: stop sending)
-#   PRESET=clang make    use the Clang build tree for the workshop
+#   PRESET=gcc make      use the GCC build tree (the default is Clang, where installed)
 # full repo only: the participants' handout leaves these lines out
 #   make test            the CI gate: every solution, selfcheck and harness test (GCC, Clang, Clang with libc++)
 #   make bench-allocators  the pool against new/delete under glibc, mimalloc, jemalloc, tcmalloc

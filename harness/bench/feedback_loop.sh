@@ -8,7 +8,9 @@
 # Run it on an otherwise idle machine: the numbers are wall-clock seconds.
 set -eu
 root=$(cd "$(dirname "$0")/../.." && pwd)
-build=$root/build/${PRESET:-gcc}
+. "$root/harness/tools/preset.sh"
+export PRESET
+build=$root/build/$PRESET
 export LC_ALL=C
 
 seconds() {  # runs "$@" quietly, prints its wall time in seconds

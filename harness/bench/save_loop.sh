@@ -11,7 +11,9 @@
 # end. Run it on an otherwise idle machine: these are wall-clock seconds.
 set -eu
 root=$(cd "$(dirname "$0")/../.." && pwd)
-preset=${PRESET:-gcc}
+. "$root/harness/tools/preset.sh"
+export PRESET  # the kata tool's runs below use the same tree
+preset=$PRESET
 build=$root/build/$preset
 export LC_ALL=C
 kata="$root/harness/tools/kata"

@@ -35,17 +35,17 @@ std::string last_line(const std::string& message) {
   return message.substr(start, end - start + 1);
 }
 
-class ResultFile : public testing::EmptyTestEventListener {
+class ResultFile : public ::testing::EmptyTestEventListener {
  public:
   explicit ResultFile(std::FILE* out) : out_(out) {}
   ~ResultFile() override { std::fclose(out_); }
 
-  void OnTestStart(const testing::TestInfo& test) override {
+  void OnTestStart(const ::testing::TestInfo& test) override {
     current_ = name(test);
     record("started\t" + current_);
   }
 
-  void OnTestPartResult(const testing::TestPartResult& result) override {
+  void OnTestPartResult(const ::testing::TestPartResult& result) override {
     if (!result.failed()) return;
     // Not UnitTest::current_test_info(): GoogleTest holds its own lock while
     // it calls this, and that function takes it again.
@@ -54,17 +54,17 @@ class ResultFile : public testing::EmptyTestEventListener {
            escaped(last_line(result.message())) + "\t" + escaped(result.message()));
   }
 
-  void OnTestEnd(const testing::TestInfo& test) override {
+  void OnTestEnd(const ::testing::TestInfo& test) override {
     if (test.result()->Passed()) record("passed\t" + name(test));
     current_ = "(outside a test)";
   }
 
-  void OnTestProgramEnd(const testing::UnitTest& unit) override {
+  void OnTestProgramEnd(const ::testing::UnitTest& unit) override {
     record(std::string("done\t") + (unit.Passed() ? "passed" : "failed"));
   }
 
  private:
-  static std::string name(const testing::TestInfo& test) {
+  static std::string name(const ::testing::TestInfo& test) {
     return std::string(test.test_suite_name()) + "." + test.name();
   }
 
@@ -88,7 +88,7 @@ void write_results_when_asked() {
     std::fprintf(stderr, "cannot write the results to KATA_RESULT_FILE=%s\n", path);
     std::exit(2);
   }
-  testing::UnitTest::GetInstance()->listeners().Append(new ResultFile(out));
+  ::testing::UnitTest::GetInstance()->listeners().Append(new ResultFile(out));
 }
 
 }  // namespace harness::detail

@@ -10,11 +10,11 @@ namespace {
 
 #if HARNESS_POOL_HOSTILE
 // Race mode's seed, said where a failure is read: a failing run replays with it.
-class RaceModeSeed : public testing::EmptyTestEventListener {
-  void OnTestEnd(const testing::TestInfo& test) override {
+class RaceModeSeed : public ::testing::EmptyTestEventListener {
+  void OnTestEnd(const ::testing::TestInfo& test) override {
     if (test.result()->Failed()) say("failed");
   }
-  void OnTestProgramStart(const testing::UnitTest&) override { say("on"); }
+  void OnTestProgramStart(const ::testing::UnitTest&) override { say("on"); }
 
   static void say(const char* what) {
     const unsigned long long seed = harness::detail::race_mode_seed();
@@ -33,7 +33,7 @@ int main(int argc, char** argv) {
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
   testing::InitGoogleTest(&argc, argv);
 #if HARNESS_POOL_HOSTILE
-  testing::UnitTest::GetInstance()->listeners().Append(new RaceModeSeed);
+  ::testing::UnitTest::GetInstance()->listeners().Append(new RaceModeSeed);
 #endif
   // The kata tool reads what failed from this file, not from the text above.
   harness::detail::write_results_when_asked();

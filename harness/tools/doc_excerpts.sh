@@ -70,7 +70,7 @@ normalise() {
     -e 's/==[0-9]+==/==<pid>==/g' \
     -e 's/\(pid=[0-9]+\)/(pid=<pid>)/g' \
     -e 's/^( +#[0-9]+) 0x[0-9a-f]+ in /\1 /' \
-    -e 's/ \([^ ()]+\+0x[0-9a-f]+\)$//' \
+    -e 's/ \([^ ()]+\+0x[0-9a-f]+\)( \(BuildId: [0-9a-f]+\))?$//' \
     -e 's/0x[0-9a-f]{4,}/<addr>/g' \
     -e 's/\([0-9]+ ms\)/(<n> ms)/g' \
     -e 's/std::char_traits<char> ?>/.../g' \
@@ -140,7 +140,7 @@ trim() {
     in_report && /^previously allocated by thread|^  Location is heap block/ { stack(1); print; next }
     /^harness::Pool: this object was used after it went back to the pool/ { in_report = 1; stack(max); print; next }
     in_report && /^SUMMARY:/ {
-      sub(/ [^ ]*\/.*$/, "")  # the location: which access came first varies
+      sub(/ [^ ]*[\/.].*$/, "")  # the location (a file or a module): which access came first varies
       sub(/^SUMMARY: [A-Za-z:]+: [a-z()-]+( [a-z()\x27-]+)*/, "&@@"); sub(/@@.*$/, ""); print
       in_report = 0; next
     }

@@ -23,7 +23,7 @@ if [ -z "$doc" ]; then
   fail "no document has the kata02-report excerpt"
 else
   # A changed line inside the block is drift, and the message names the block.
-  sed -i 's|\(katas/02_use_after_put/render\.h:\)[0-9]*$|\199|' "$doc"
+  sed -i 's|\(katas/02_use_after_put/render\.h:\)[0-9:]*$|\199|' "$doc"
   out=$(DOCS_DIR=$scratch sh "$tool" --check "$build" "$root" 2>&1)
   [ $? -eq 1 ] && printf '%s' "$out" | grep -q 'excerpt kata02-report has drifted' ||
     fail "--check did not report the drifted kata02-report block" "$out"

@@ -6,6 +6,10 @@ set -u
 # The make commands below stand for a participant's own terminal, not for a
 # sub-make of `make test` (which would add "Entering directory" lines).
 unset MAKELEVEL MAKEFLAGS MFLAGS KATA_DIE_STATUS
+# This test runs in the GCC tree (the gate's first): the kata tool must use
+# it, not its default (Clang where installed), which may not be built yet.
+PRESET=gcc
+export PRESET
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../../.." && pwd)
 kata="$root/harness/tools/kata"
@@ -136,7 +140,7 @@ rm -rf "$state"
 suite=$(mktemp -d)/suite
 trap 'rm -rf "$(dirname "$suite")"' EXIT
 mkdir -p "$suite/harness/tools"
-cp "$root/harness/tools/kata" "$root/harness/tools/summarize.awk" "$suite/harness/tools/"
+cp "$root/harness/tools/kata" "$root/harness/tools/preset.sh" "$root/harness/tools/summarize.awk" "$suite/harness/tools/"
 cp "$root/Makefile" "$suite/"
 cp -R "$here/fixture/." "$suite/"
 cp "$here/reports/tsan_data_race.log" "$suite/katas/02_use_after_put/"
