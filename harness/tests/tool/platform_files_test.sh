@@ -7,7 +7,7 @@
 #    which exists and is executable;
 #  * devcontainer.json, .vscode/*.json and CMakePresets.json parse, the
 #    presets' CMake minimum is the one CMakeLists.txt states, and .clangd
-#    points at the GCC tree.
+#    points at the Clang tree.
 set -u
 root=${1:?usage: platform_files_test.sh SOURCE_DIR}
 failures=0
@@ -19,9 +19,15 @@ grep -q 'COPY harness/deps/' "$root/.devcontainer/Dockerfile" && grep -q 'sh /tm
 grep -qE 'apt-get install.* [a-z0-9]' "$root/.devcontainer/Dockerfile" "$root/.ci/run" &&
   fail "a package list of its own in .ci/run or the Dockerfile: use harness/deps/debian-packages.txt"
 if command -v apt-cache >/dev/null 2>&1; then
-  for package in $(sed 's/#.*//' "$root/harness/deps/debian-packages.txt"); do
-    apt-cache show "$package" >/dev/null 2>&1 || fail "harness/deps/debian-packages.txt lists $package, which apt-cache does not know"
-  done
+  # One call for the whole list (each call reads the index again, seconds
+  # apiece); one per package only to name the ones it does not know.
+  packages=$(sed 's/#.*//' "$root/harness/deps/debian-packages.txt")
+  # shellcheck disable=SC2086 # a word list on purpose
+  if ! apt-cache show $packages >/dev/null 2>&1; then
+    for package in $packages; do
+      apt-cache show "$package" >/dev/null 2>&1 || fail "harness/deps/debian-packages.txt lists $package, which apt-cache does not know"
+    done
+  fi
 fi
 
 python3 - "$root" <<'PY' || failures=$((failures + 1))
@@ -58,8 +64,8 @@ labels = [t["label"] for t in json.load(open(os.path.join(root, ".vscode/tasks.j
 for label in ["run this kata", "watch"]:
     if label not in labels:
         problems.append(f".vscode/tasks.json has no '{label}' task")
-if "CompilationDatabase: build/gcc" not in open(os.path.join(root, ".clangd")).read():
-    problems.append(".clangd does not point at build/gcc")
+if "CompilationDatabase: build/clang" not in open(os.path.join(root, ".clangd")).read():
+    problems.append(".clangd does not point at build/clang, the workshop's tree where Clang is installed")
 for problem in problems:
     print("FAILED: " + problem)
 sys.exit(1 if problems else 0)
