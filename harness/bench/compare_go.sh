@@ -1,6 +1,7 @@
 #!/bin/sh
 # compare_go.sh — harness::Pool against Go's sync.Pool, same object, same loop,
-# one run, one table. Usage: harness/bench/compare_go.sh [build-dir]
+# one run, two tables (get/put, then the pipeline: handed from one thread to
+# another, with new+delete and Go's allocation beside the pools). Usage: harness/bench/compare_go.sh [build-dir]
 # (default build/bench, configured Release on first use). Without Go it says
 # so and exits 0, so `make bench-go` never fails on a machine without Go.
 set -eu
@@ -27,9 +28,12 @@ trap 'exit 130' INT TERM
 
 # C++: five repetitions, keep the medians. Names become the Go ones:
 # PoolGetPut<1024>/real_time/threads:2 -> PoolGetPut/1024/threads:2, and
-# MakeUnique<N> (value-initialised, like Go's new) -> Alloc/N.
+# MakeUnique<N> (value-initialised, like Go's new) -> Alloc/N. The pipeline
+# rows keep their names: PoolHandoff/1024/threads:4 is also the Go name,
+# NewDeleteHandoff/1024/threads:4 has AllocHandoff as its Go counterpart.
 echo "compare_go: running pool_bench (C++), 5 repetitions..." >&2
-"$build/bin/pool_bench" --benchmark_filter='^(PoolGetPut|MakeUnique)<' \
+"$build/bin/pool_bench" \
+  --benchmark_filter='^(PoolGetPut|MakeUnique|PoolHandoff|NewDeleteHandoff)<' \
   --benchmark_repetitions=5 --benchmark_report_aggregates_only=true \
   --benchmark_format=console --benchmark_color=false 2>/dev/null >"$tmp/cpp.txt"
 awk '$1 ~ /_median$/ && $3 == "ns" {
@@ -45,8 +49,10 @@ echo "compare_go: running go test -bench (sync.Pool), -count=5..." >&2
   go test -run '^$' -bench . -benchtime=500ms -count=5 -cpu 2) >"$tmp/go.txt"
 # BenchmarkPoolGetPut/1024/threads:2-2  N  17.9 ns/op: drop the prefix and the
 # -GOMAXPROCS suffix, sort each name's five values, print the middle one.
+# The pipeline's rows are sub-benchmarks of BenchmarkHandoff:
+# BenchmarkHandoff/PoolHandoff/1024/threads:4-2 -> PoolHandoff/1024/threads:4.
 awk '/^Benchmark/ && $4 == "ns/op" { n = $1; sub(/^Benchmark/, "", n)
-       sub(/-[0-9]+$/, "", n); print n, $3 }' "$tmp/go.txt" |
+       sub(/^Handoff\//, "", n); sub(/-[0-9]+$/, "", n); print n, $3 }' "$tmp/go.txt" |
   sort -k1,1 -k2,2n |
   awk '{ k[NR] = $1; v[NR] = $2 }
        END { for (i = 1; i <= NR; i = j + 1) {
@@ -67,9 +73,31 @@ fi
 awk 'NR == FNR { go[$1] = $2; next }
      FNR == 1 { printf "%-6s %7s %7s %10s %10s %8s\n", "what", "size",
                 "threads", "C++ ns/op", "Go ns/op", "C++/Go" }
-     ($1 in go) { split($1, f, "/"); t = f[3]; sub(/threads:/, "", t)
+     ($1 in go) && $1 !~ /Handoff/ { split($1, f, "/"); t = f[3]; sub(/threads:/, "", t)
        s = f[2] >= 1024 ? f[2] / 1024 " KiB" : f[2] " B"
        printf "%-6s %7s %7s %10.1f %10.1f %8.2f\n", f[1] == "Alloc" ? "alloc" : "pool",
               s, t, $2, go[$1], $2 / go[$1] }' "$tmp/go.med" "$tmp/cpp.med"
 echo "(medians of 5; pool: harness::Pool vs sync.Pool; alloc: make_unique+delete vs Go new,"
 echo " which also pays its share of garbage collection; C++/Go > 1 means C++ is slower)"
+
+# The pipeline, 1 KiB objects: threads in pairs, the even one of a pair takes
+# an object and pushes it to the pair's 64-cell ring, the odd one pops it and
+# gives it back. Same meaning on both sides: wall time / the iterations of all
+# threads together, and one object handed over is two iterations (one per side).
+awk 'NR == FNR { go[$1] = $2; next }
+     { cpp[$1] = $2 }
+     END { for (t = 2; t <= 16; t *= 2) {
+             k = "/1024/threads:" t
+             p = "PoolHandoff" k; d = "NewDeleteHandoff" k; a = "AllocHandoff" k
+             if (!(p in cpp) || !(d in cpp) || !(p in go) || !(a in go)) continue
+             if (!shown++) {
+               print ""
+               print "pipeline, 1 KiB, ns/op (one side of one handoff; 2 ops per object)"
+               printf "%7s %9s %11s %12s %9s %12s %14s\n", "threads", "C++ pool",
+                      "C++ new+del", "Go sync.Pool", "Go alloc", "pool/new+del",
+                      "pool/sync.Pool" }
+             printf "%7d %9.1f %11.1f %12.1f %9.1f %12.2f %14.2f\n", t, cpp[p], cpp[d],
+                    go[p], go[a], cpp[p] / cpp[d], cpp[p] / go[p] }
+           if (shown) {
+             print "(medians of 5; ratios < 1 mean the pool is faster; 4 to 16 threads share the 2 cores)" } }' \
+  "$tmp/go.med" "$tmp/cpp.med"
