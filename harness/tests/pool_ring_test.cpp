@@ -73,7 +73,9 @@ class PoolRingInPoolTest : public testing::Test {
 constexpr std::size_t kRing = Pool<Tracked>::kRingCapacity;
 
 // put() keeps the newest object in the slot and moves the older one to the
-// ring; once the ring is full the object goes to the locked overflow.
+// ring; once the ring is full the object goes to the locked overflow. A
+// thief takes the oldest half of a ring at once: one for its caller, the
+// rest into its own ring.
 TEST_F(PoolRingInPoolTest, AFullRingFallsBackToTheSharedOverflow) {
   const harness::testing::ExactPool exact("where each object waits is checked exactly");
   Pool<Tracked> pool;  // no factory: a miss is a nullptr
@@ -86,21 +88,30 @@ TEST_F(PoolRingInPoolTest, AFullRingFallsBackToTheSharedOverflow) {
   EXPECT_EQ(pool.stats().cached, kRing + 2) << "slot, ring and overflow all count as cached";
   EXPECT_EQ(pool.stats().puts, kRing + 2);
 
-  // Another thread steals from the ring's oldest end: the first object put.
+  // Another thread steals from the ring's oldest end: the first object put
+  // for its caller, the next kRing / 2 - 1 into its own ring, which it
+  // leaves to the pool when it exits.
   Tracked* stolen = nullptr;
   std::thread([&] { stolen = pool.try_get().release(); }).join();
   EXPECT_EQ(stolen, put_order[0]);
   std::unique_ptr<Tracked> keep_stolen(stolen);
+  EXPECT_EQ(pool.stats().cached, kRing + 1);
 
   // The owner: its slot (the newest but one: the last put() found the ring
-  // full and went to the overflow), then its ring newest first, then the overflow.
+  // full and went to the overflow), then what is left of its ring, newest first.
   EXPECT_EQ(pool.get().get(), put_order[kRing]);
-  for (std::size_t i = kRing - 1; i >= 1; --i) {
+  for (std::size_t i = kRing - 1; i >= kRing / 2; --i) {
     std::unique_ptr<Tracked> object = pool.get();
     ASSERT_EQ(object.get(), put_order[i]) << "ring position " << i;
   }
-  EXPECT_EQ(pool.get().get(), put_order[kRing + 1]) << "the object the full ring refused waits in the overflow";
-  EXPECT_EQ(pool.get(), nullptr);
+  // Then the exited thief's ring and the overflow, in an order not promised.
+  std::vector<Tracked*> rest;
+  while (std::unique_ptr<Tracked> object = pool.get()) rest.push_back(object.get());
+  std::vector<Tracked*> expected(put_order.begin() + 1, put_order.begin() + kRing / 2);
+  expected.push_back(put_order[kRing + 1]);
+  std::sort(rest.begin(), rest.end());
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(rest, expected);
 
   const harness::PoolStats s = pool.stats();
   EXPECT_EQ(s.gets, kRing + 3);
@@ -390,9 +401,15 @@ void check_conservation(Ring& ring, const Outcome& o, long run) {
 
 int g_values[8];
 
+struct Options {
+  int preemption_bound = -1;   // -1: every interleaving
+  std::size_t thief_batch = 0;  // > 0: thieves call pop_tail_half(out, thief_batch) instead of pop_tail()
+  bool owner_asks_room = false;  // the owner pushes only as many as room() allows, and each must succeed
+};
+
 template <std::size_t Capacity>
 void explore_scenario(const char* name, std::vector<int*> prefill, int owner_pops, std::vector<int*> owner_pushes,
-                      std::vector<int> thief_pops, int preemption_bound = -1, long min_runs = 2) {
+                      std::vector<int> thief_pops, Options options = {}) {
   SCOPED_TRACE(name);
   SteppedRing<Capacity> ring;  // reset by draining: the counters keep moving, the cells start empty
   Outcome o;
@@ -408,9 +425,21 @@ void explore_scenario(const char* name, std::vector<int*> prefill, int owner_pop
     }
   };
   std::vector<std::function<void()>> bodies;
+  bool room_broken = false;
   bodies.push_back([&] {  // the owner: its pushes, then its pops
-    for (int* p : owner_pushes) {
-      if (ring.push_head(p)) o.pushed.push_back(p);  // a refused one stays the owner's
+    if (options.owner_asks_room) {
+      const std::size_t room = ring.room(owner_pushes.size());
+      for (std::size_t i = 0; i < room; ++i) {
+        if (ring.push_head(owner_pushes[i])) {
+          o.pushed.push_back(owner_pushes[i]);
+        } else {
+          room_broken = true;
+        }
+      }
+    } else {
+      for (int* p : owner_pushes) {
+        if (ring.push_head(p)) o.pushed.push_back(p);  // a refused one stays the owner's
+      }
     }
     for (int i = 0; i < owner_pops; ++i) {
       if (int* p = ring.pop_head()) o.popped[0].push_back(p);
@@ -419,21 +448,30 @@ void explore_scenario(const char* name, std::vector<int*> prefill, int owner_pop
   for (std::size_t t = 0; t < thief_pops.size(); ++t) {
     bodies.push_back([&, t] {
       for (int i = 0; i < thief_pops[t]; ++i) {
-        if (int* p = ring.pop_tail()) o.popped[t + 1].push_back(p);
+        if (options.thief_batch > 0) {
+          int* taken[Capacity];
+          const std::size_t n = ring.pop_tail_half(taken, options.thief_batch);
+          EXPECT_LE(n, options.thief_batch);
+          o.popped[t + 1].insert(o.popped[t + 1].end(), taken, taken + n);
+        } else if (int* p = ring.pop_tail()) {
+          o.popped[t + 1].push_back(p);
+        }
       }
     });
   }
   auto check = [&] {
     check_conservation(ring, o, run);
+    EXPECT_FALSE(room_broken) << "schedule " << run << ": a push that room() promised failed";
+    room_broken = false;
     // Thieves take the oldest: each thief's results are in push order.
     for (std::size_t t = 1; t < o.popped.size(); ++t) {
       EXPECT_TRUE(std::is_sorted(o.popped[t].begin(), o.popped[t].end())) << "schedule " << run;
     }
     ++run;
   };
-  Explorer explorer(preemption_bound);
+  Explorer explorer(options.preemption_bound);
   const long runs = explorer.explore(reset, bodies, check);
-  EXPECT_GE(runs, min_runs);
+  EXPECT_GE(runs, 2);
   std::printf("[          ] %s: %ld schedules\n", name, runs);
 }
 
@@ -459,17 +497,34 @@ TEST(PoolRingInterleavings, OwnerPushesIntoAFullRingWhileAThiefEmptiesACell) {
 
 TEST(PoolRingInterleavings, ThiefSeesPushesInOrder) {
   // Every schedule with at most three preemptions (5487 without the bound).
-  explore_scenario<2>("owner push x2 then pop_head | thief pop_tail, empty ring", {}, 1, {v(0), v(1)}, {1}, 3);
+  explore_scenario<2>("owner push x2 then pop_head | thief pop_tail, empty ring", {}, 1, {v(0), v(1)}, {1},
+                      {.preemption_bound = 3});
 }
 
 TEST(PoolRingInterleavings, TwoThievesAndTheOwnerRaceForTwoElements) {
   // Three threads: every schedule with at most three preemptions.
   explore_scenario<2>("owner pop_head | thief pop_tail | thief pop_tail, two elements", {v(0), v(1)}, 1, {}, {1, 1},
-                      3);
+                      {.preemption_bound = 3});
 }
 
 TEST(PoolRingInterleavings, TwoThievesWhileTheOwnerPushesIntoAFullRing) {
-  explore_scenario<2>("owner push | thief pop_tail | thief pop_tail, full ring", {v(0), v(1)}, 0, {v(2)}, {1, 1}, 3);
+  explore_scenario<2>("owner push | thief pop_tail | thief pop_tail, full ring", {v(0), v(1)}, 0, {v(2)}, {1, 1},
+                      {.preemption_bound = 3});
+}
+
+TEST(PoolRingInterleavings, ABatchStealAndTheOwnerRaceForThreeElements) {
+  explore_scenario<4>("owner pop_head x2 | thief pop_tail_half(2), three elements", {v(0), v(1), v(2)}, 2, {}, {1},
+                      {.preemption_bound = 4, .thief_batch = 2});
+}
+
+TEST(PoolRingInterleavings, ABatchStealFromAFullRingWhileTheOwnerPushes) {
+  explore_scenario<2>("owner push x2 | thief pop_tail_half(2), full ring", {v(0), v(1)}, 0, {v(2), v(3)}, {1},
+                      {.thief_batch = 2});
+}
+
+TEST(PoolRingInterleavings, RoomIsAPromiseWhileThievesEmptyCells) {
+  explore_scenario<4>("owner room() then push | thief pop_tail_half(4), full ring", {v(0), v(1), v(2), v(3)}, 0,
+                      {v(4), v(5), v(6)}, {1}, {.thief_batch = 4, .owner_asks_room = true});
 }
 
 }  // namespace

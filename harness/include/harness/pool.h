@@ -17,10 +17,11 @@
 //     and keeps the newer one in the slot; when the ring is full too, the
 //     object goes to a shared overflow behind a mutex. get() looks in the
 //     caller's slot, then the newest end of its ring, then the oldest end of
-//     other threads' rings, then the shared overflow, then other threads'
-//     slots, then the victim tier, and only then calls the factory. An
-//     object put on one thread can therefore be handed to another thread,
-//     even one whose owner is still running.
+//     other threads' rings (taking up to half of one at once: one object for
+//     the caller, the rest into the caller's own ring), then the shared
+//     overflow, then other threads' slots, then the victim tier, and only
+//     then calls the factory. An object put on one thread can therefore be
+//     handed to another thread, even one whose owner is still running.
 //   * collect() is the analogue of a garbage-collection cycle: it destroys the
 //     victim tier, then turns everything cached (every thread's slot and ring
 //     and the shared overflow) into the new victim tier. Two collect() calls
@@ -29,13 +30,16 @@
 //     read-modify-write and no fence (about 2 ns for the pair). The rings
 //     take no lock either: a put() that moves an object to its own ring, a
 //     get() that takes from its own ring or steals from another thread's, is
-//     a few atomic operations (one compare-and-swap to take), so one thread
-//     can hand objects to another (a pipeline) without a lock or a barrier.
+//     a few atomic operations (one compare-and-swap to take, one for a whole
+//     batch when stealing), so one thread can hand objects to another (a
+//     pipeline) without a lock or a barrier.
 //     What still takes the mutex: the shared overflow (a ring full), taking
 //     from another thread's slot, the victim tier, collect(), and every put()
 //     and the last steps of every get() of a thread beyond kMaxThreads.
 //     Taking from another thread's slot and collect() also pay for the free
-//     slot with a process-wide barrier (harness/asymmetric_fence.h).
+//     slot with a process-wide barrier (harness/asymmetric_fence.h). The
+//     price in memory: slots and rings for kMaxThreads threads, 768 bytes
+//     each (192 KiB per pool on 64-bit), allocated when the pool is made.
 //   * The pool owns what it caches and destroys it on collect() or in its own
 //     destructor. A thread that exits leaves its cached objects to the pool:
 //     any thread may take them, collect() reaches them, and the next thread to
@@ -192,13 +196,16 @@ class Pool {
       if (used > 0) {
         detail::heavy_fence();
         for (std::size_t i = 0; i < used; ++i) {
-          if (T* p = take_claimed(locals_[i])) victim_.push_back(p);
+          if (T* p = take_claimed(locals_[i], false)) victim_.push_back(p);
         }
       }
-      // The rings after the slots: a put() that moved its slot's older object
-      // to the ring did so before take_claimed() saw it leave its fast path.
-      // Taken from the tail as a thief would, at most a ring's worth: every
-      // object there before this collect() lies below anything pushed since.
+      // The rings after the slots, with the slots still claimed: a put() that
+      // moved its slot's older object to the ring, or a thief that moved a
+      // batch into its own ring, did so inside a busy window that
+      // take_claimed() waited for, and no new window moves anything until the
+      // claims drop. Taken from the tail as a thief would, at most a ring's
+      // worth: every object there before this collect() lies below anything
+      // pushed since.
       for (std::size_t i = 0; i < used; ++i) {
         for (std::size_t n = 0; n < kRingCapacity; ++n) {
           T* p = locals_[i].ring.pop_tail();
@@ -206,6 +213,7 @@ class Pool {
           victim_.push_back(p);
         }
       }
+      for (std::size_t i = 0; i < used; ++i) locals_[i].claimed.store(false, std::memory_order_release);
     }
     // Destructors run outside the lock: they may be slow or touch other pools.
     for (T* p : doomed) destroy(p);
@@ -254,6 +262,7 @@ class Pool {
     std::atomic<std::uint64_t> gets{0}, hits{0}, misses{0}, factory_calls{0}, puts{0};
   };
   using Ring = detail::SpmcRing<T, kRingCapacity>;
+  static constexpr std::size_t kStealBatch = kRingCapacity / 2;
   struct alignas(128) Local {
     std::atomic<T*> slot{nullptr};
     std::atomic<bool> busy{false};
@@ -261,6 +270,7 @@ class Pool {
     Counters counts;
     alignas(128) Ring ring;
   };
+  static_assert(sizeof(void*) != 8 || sizeof(Local) == 768, "the header's memory figure is out of date");
 
   // Only the owning thread writes its counters, so a load and a store are
   // enough; an atomic read-modify-write would cost more than the rest of get().
@@ -288,19 +298,28 @@ class Pool {
 
   // get() and try_get(): the caller's slot, its ring, other threads' rings,
   // then the locked tiers, then (use_factory) the factory.
+  // The slot is the fast path, small enough to inline; the rest is get_miss().
   std::unique_ptr<T> get_impl(bool use_factory) {
 #if HARNESS_POOL_HOSTILE
     detail::check_not_inside_own_factory(this, false);
 #endif
     const std::size_t index = this_thread_index();
-    Local* mine = index < kMaxThreads ? &locals_[index] : nullptr;
-    count(mine, &Counters::gets);
-    T* p = nullptr;
-    if (mine) [[likely]] {
-      p = take_own(*mine);
-      if (!p) p = mine->ring.pop_head();
+    if (index < kMaxThreads) [[likely]] {
+      Local& mine = locals_[index];
+      bump(mine.counts.gets);
+      if (T* p = take_own(mine)) [[likely]] {
+        bump(mine.counts.hits);
+        return hand_out(p);
+      }
+      return get_miss(&mine, index, use_factory);
     }
-    if (!p) p = steal_from_rings(index);
+    count(nullptr, &Counters::gets);
+    return get_miss(nullptr, index, use_factory);
+  }
+
+  [[gnu::noinline]] std::unique_ptr<T> get_miss(Local* mine, std::size_t index, bool use_factory) {
+    T* p = mine ? mine->ring.pop_head() : nullptr;
+    if (!p) p = steal_from_rings(mine, index);
     if (!p) p = take_locked(mine);
     if (p) {
       count(mine, &Counters::hits);
@@ -337,14 +356,16 @@ class Pool {
 #else
     (void)route;
 #endif
-    if (!mine) [[unlikely]] {
-      put_locked(p);
+    if (mine && put_own(*mine, p)) [[likely]]
       return;
-    }
-    if (put_own(*mine, p)) return;
-    // The slot is claimed by a thief or collect(), or slot and ring are full:
-    // the new object goes to the ring if it can, else to the locked overflow.
-    if (!mine->ring.push_head(p)) put_locked(p);
+    put_elsewhere(mine, p);
+  }
+
+  // The slot is claimed by a thief or collect(), or slot and ring are full,
+  // or the caller has no slot: the new object goes to the caller's ring if
+  // it can, else to the locked overflow.
+  [[gnu::noinline]] void put_elsewhere(Local* mine, T* p) noexcept {
+    if (!mine || !mine->ring.push_head(p)) put_locked(p);
   }
 
   // The owner's fast paths, between busy = true and busy = false.
@@ -371,7 +392,7 @@ class Pool {
     bool stored = false;
     if (!mine.claimed.load(std::memory_order_acquire)) [[likely]] {
       T* older = mine.slot.load(std::memory_order_relaxed);
-      if (older == nullptr || mine.ring.push_head(older)) {
+      if (older == nullptr || push_older(mine, older)) [[likely]] {
         mine.slot.store(p, std::memory_order_relaxed);
         stored = true;
       }
@@ -380,27 +401,55 @@ class Pool {
     return stored;
   }
 
+  [[gnu::noinline]] static bool push_older(Local& mine, T* older) { return mine.ring.push_head(older); }
+
   // With mu_ held and other.claimed set, after a heavy fence: the owner has
-  // left its fast path or will see the claim. Takes the slot, drops the claim.
-  static T* take_claimed(Local& other) {
+  // left its fast path or will see the claim. Takes the slot and, when
+  // release_claim, drops the claim (collect() drops its claims later).
+  static T* take_claimed(Local& other, bool release_claim = true) {
     while (other.busy.load(std::memory_order_acquire)) std::this_thread::yield();
     T* p = other.slot.load(std::memory_order_relaxed);
     if (p) other.slot.store(nullptr, std::memory_order_relaxed);
-    other.claimed.store(false, std::memory_order_release);
+    if (release_claim) other.claimed.store(false, std::memory_order_release);
     return p;
   }
 
-  // Lock-free: the oldest object of another thread's ring, starting with the
-  // thread after the caller so that thieves spread over the victims.
-  T* steal_from_rings(std::size_t index) {
+  // Lock-free: the oldest objects of another thread's ring, starting with
+  // the thread after the caller so that thieves spread over the victims.
+  T* steal_from_rings(Local* mine, std::size_t index) {
     const std::size_t used = threads_seen();
     std::size_t i = index < used ? index + 1 : 0;
     for (std::size_t n = 0; n < used; ++n, ++i) {
       if (i >= used) i = 0;
-      if (i == index) continue;
-      if (T* p = locals_[i].ring.pop_tail()) return p;
+      if (i == index || locals_[i].ring.size() == 0) continue;
+      if (T* p = mine ? steal_batch(*mine, locals_[i].ring) : locals_[i].ring.pop_tail()) return p;
     }
     return nullptr;
+  }
+
+  // A thief with a ring of its own takes about half of the victim's objects
+  // at once: one for the caller, the rest into its own ring, so that a
+  // pipeline's next gets are served from there without touching the
+  // victim's cache lines. The move happens inside the thief's busy window:
+  // collect() waits for it to close before it drains the rings, and keeps
+  // every slot claimed until they are drained, so that objects in transit
+  // cannot slip from a ring it has not drained into one it has. A claimed
+  // thief takes one object only.
+  static T* steal_batch(Local& mine, Ring& victim) {
+    T* taken[kStealBatch];
+    std::size_t n = 0;
+    mine.busy.store(true, std::memory_order_relaxed);
+    detail::light_fence();
+    if (!mine.claimed.load(std::memory_order_acquire)) [[likely]] {
+      n = victim.pop_tail_half(taken, 1 + mine.ring.room(kStealBatch - 1));
+      // room() promised a cell for each: these pushes cannot fail.
+      for (std::size_t k = 1; k < n; ++k) mine.ring.push_head(taken[k]);
+    } else {
+      taken[0] = victim.pop_tail();
+      n = taken[0] ? 1 : 0;
+    }
+    mine.busy.store(false, std::memory_order_release);
+    return n > 0 ? taken[0] : nullptr;
   }
 
   // The locked tiers, in get()'s order: the caller's own slot (it may have

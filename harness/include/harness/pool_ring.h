@@ -8,7 +8,8 @@
 //     waits for another thread: each is a few atomic operations, and a
 //     compare-and-swap that fails means another call succeeded.
 //   * Every pointer pushed is popped at most once: by pop_head() (newest
-//     first) or by pop_tail() (oldest first), never by both.
+//     first) or by pop_tail() or pop_tail_half() (oldest first), never twice.
+//   * After room() returns n, the owner's next n push_head() calls succeed.
 //   * What the pushing thread wrote before push_head() happens-before what
 //     the popping thread does after the pop returns it (release on push,
 //     acquire on pop, in ordinary atomics that ThreadSanitizer sees).
@@ -120,6 +121,54 @@ class SpmcRing {
     Step{}();
     cell.store(nullptr, std::memory_order_release);
     return p;
+  }
+
+  // Any thread: up to max of the oldest pointers at once (about half of what
+  // the ring holds, at least one), into out[0..n), oldest first. Returns n;
+  // 0 when empty. One compare-and-swap claims them all, so a thief that
+  // moves them into a ring of its own pays for the shared cache lines once
+  // per batch, not once per pointer.
+  std::size_t pop_tail_half(T** out, std::size_t max) {
+    if (max == 0) return 0;
+    Step{}();
+    std::uint64_t ht = head_tail_.load(std::memory_order_acquire);
+    std::uint32_t tail, n;
+    for (;;) {
+      tail = tail_of(ht);
+      const std::uint32_t held = static_cast<std::uint32_t>(head_of(ht) - tail);
+      if (held == 0) return 0;
+      n = (held + 1) / 2;
+      if (n > max) n = static_cast<std::uint32_t>(max);
+      Step{}();
+      if (head_tail_.compare_exchange_weak(ht, pack(head_of(ht), tail + n), std::memory_order_acquire,
+                                           std::memory_order_acquire)) {
+        break;
+      }
+    }
+    for (std::uint32_t i = 0; i < n; ++i) {
+      std::atomic<T*>& cell = cells_[(tail + i) & kMask];
+      Step{}();
+      out[i] = cell.load(std::memory_order_relaxed);
+      Step{}();
+      cell.store(nullptr, std::memory_order_release);
+    }
+    return n;
+  }
+
+  // Owner only: how many push_head() calls in a row will succeed, up to max.
+  // Only the owner fills cells and thieves only empty them, so what this
+  // sees empty stays empty until the owner pushes.
+  std::size_t room(std::size_t max) const {
+    Step{}();
+    const std::uint64_t ht = head_tail_.load(std::memory_order_relaxed);
+    const std::uint32_t head = head_of(ht);
+    std::size_t free = Capacity - static_cast<std::uint32_t>(head - tail_of(ht));
+    if (free > max) free = max;
+    for (std::size_t i = 0; i < free; ++i) {
+      Step{}();
+      if (cells_[(head + i) & kMask].load(std::memory_order_acquire) != nullptr) return i;
+    }
+    return free;
   }
 
   std::size_t size() const {
