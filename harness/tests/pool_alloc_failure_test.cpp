@@ -53,15 +53,17 @@ TEST(PoolAllocationFailure, PutDestroysWhatItCannotMakeRoomFor) {
   const int live_before = Tracked::live.load();
   {
     harness::Pool<Tracked> pool;
-    for (int i = 0; i < 1 + kRing; ++i) pool.put(Tracked::make());  // the thread's slot and its full ring
+    // Puts in a row go to the thread's ring: kRing fill it, one more goes to
+    // the shared overflow (a vector of capacity one now).
+    for (int i = 0; i < 1 + kRing; ++i) pool.put(Tracked::make());
     auto last = Tracked::make();
-    fail_allocation_after(0);  // the shared overflow needs room: none
+    fail_allocation_after(0);  // the shared overflow needs room for one more: none
     pool.put(std::move(last));
     fail_allocation_after(-1);
     EXPECT_EQ(Tracked::live.load(), live_before + 1 + kRing)
         << "put() could not cache the object and should have destroyed it, not leaked it";
     EXPECT_EQ(pool.stats().cached, static_cast<std::size_t>(1 + kRing));
-    EXPECT_NE(pool.get(), nullptr) << "the object already in the slot must still be there";
+    EXPECT_NE(pool.get(), nullptr) << "the objects already cached must still be there";
   }
   EXPECT_EQ(Tracked::live.load(), live_before) << "objects leaked or destroyed twice";
 }
@@ -70,7 +72,7 @@ TEST(PoolAllocationFailure, CollectThrowsBeforeItMovesAnything) {
   const int live_before = Tracked::live.load();
   {
     harness::Pool<Tracked> pool;
-    // One in the slot, a full ring, one in the shared overflow.
+    // A full ring and two objects in the shared overflow.
     for (int i = 0; i < 2 + kRing; ++i) pool.put(Tracked::make());
     fail_allocation_after(0);
     EXPECT_THROW(pool.collect(), std::bad_alloc);

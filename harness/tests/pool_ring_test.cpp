@@ -72,10 +72,10 @@ class PoolRingInPoolTest : public testing::Test {
 
 constexpr std::size_t kRing = Pool<Tracked>::kRingCapacity;
 
-// put() keeps the newest object in the slot and moves the older one to the
-// ring; once the ring is full the object goes to the locked overflow. A
-// thief takes the oldest half of a ring at once: one for its caller, the
-// rest into its own ring.
+// A put() right after a get() fills the slot; a put() after a put() moves
+// the slot's object and the new one to the ring; once the ring is full the
+// object goes to the locked overflow. A thief takes the oldest half of a
+// ring at once: one for its caller, the rest into its own ring.
 TEST_F(PoolRingInPoolTest, AFullRingFallsBackToTheSharedOverflow) {
   const harness::testing::ExactPool exact("where each object waits is checked exactly");
   Pool<Tracked> pool;  // no factory: a miss is a nullptr
@@ -85,7 +85,7 @@ TEST_F(PoolRingInPoolTest, AFullRingFallsBackToTheSharedOverflow) {
     put_order.push_back(object.get());
     pool.put(std::move(object));
   }
-  EXPECT_EQ(pool.stats().cached, kRing + 2) << "slot, ring and overflow all count as cached";
+  EXPECT_EQ(pool.stats().cached, kRing + 2) << "ring and overflow both count as cached";
   EXPECT_EQ(pool.stats().puts, kRing + 2);
 
   // Another thread steals from the ring's oldest end: the first object put
@@ -97,9 +97,8 @@ TEST_F(PoolRingInPoolTest, AFullRingFallsBackToTheSharedOverflow) {
   std::unique_ptr<Tracked> keep_stolen(stolen);
   EXPECT_EQ(pool.stats().cached, kRing + 1);
 
-  // The owner: its slot (the newest but one: the last put() found the ring
-  // full and went to the overflow), then what is left of its ring, newest first.
-  EXPECT_EQ(pool.get().get(), put_order[kRing]);
+  // The owner: what is left of its ring, newest first (its slot is empty:
+  // the second put() moved the first object to the ring).
   for (std::size_t i = kRing - 1; i >= kRing / 2; --i) {
     std::unique_ptr<Tracked> object = pool.get();
     ASSERT_EQ(object.get(), put_order[i]) << "ring position " << i;
@@ -108,6 +107,7 @@ TEST_F(PoolRingInPoolTest, AFullRingFallsBackToTheSharedOverflow) {
   std::vector<Tracked*> rest;
   while (std::unique_ptr<Tracked> object = pool.get()) rest.push_back(object.get());
   std::vector<Tracked*> expected(put_order.begin() + 1, put_order.begin() + kRing / 2);
+  expected.push_back(put_order[kRing]);
   expected.push_back(put_order[kRing + 1]);
   std::sort(rest.begin(), rest.end());
   std::sort(expected.begin(), expected.end());
@@ -118,6 +118,37 @@ TEST_F(PoolRingInPoolTest, AFullRingFallsBackToTheSharedOverflow) {
   EXPECT_EQ(s.hits, kRing + 2);
   EXPECT_EQ(s.misses, 1u);
   EXPECT_EQ(s.cached, 0u);
+}
+
+// The idiom get(), use, put() stays on the slot; a thread that only gives
+// leaves its slot empty, so that takers find everything in its ring.
+TEST_F(PoolRingInPoolTest, AGetPutThreadUsesItsSlotAGiverItsRing) {
+  const harness::testing::ExactPool exact("where each object waits is checked exactly");
+  Pool<Tracked> pool{Tracked::make};
+  Tracked* first = nullptr;
+  for (int i = 0; i < 10; ++i) {
+    auto object = pool.get();
+    if (i == 0) first = object.get();
+    EXPECT_EQ(object.get(), first) << "get() after put() must find the object in the slot";
+    pool.put(std::move(object));
+  }
+  EXPECT_EQ(pool.stats().factory_calls, 1u);
+
+  Pool<Tracked> given;
+  std::latch gave(1), took(1);
+  std::thread giver([&] {
+    for (int i = 0; i < 3; ++i) given.put(Tracked::make());
+    gave.count_down();
+    took.wait();  // alive while the taker takes
+  });
+  gave.wait();
+  std::vector<std::unique_ptr<Tracked>> taken;
+  for (int i = 0; i < 3; ++i) taken.push_back(given.try_get());
+  took.count_down();
+  giver.join();
+  for (const auto& object : taken) EXPECT_NE(object, nullptr);
+  // Served from the giver's ring (lock-free): nothing was left in its slot.
+  EXPECT_EQ(given.stats().hits, 3u);
 }
 
 TEST_F(PoolRingInPoolTest, TwoCollectsEmptyEveryRing) {

@@ -12,10 +12,13 @@
 //     use by the old holder races with the new one, which is what ThreadSanitizer
 //     reports in the race katas.
 //   * Where objects wait: every thread has a private slot (the fast path) and
-//     a ring of kRingCapacity objects of its own (harness/pool_ring.h). When
-//     the slot is taken, put() moves the older object to the thread's ring
-//     and keeps the newer one in the slot; when the ring is full too, the
-//     object goes to a shared overflow behind a mutex. get() looks in the
+//     a ring of kRingCapacity objects of its own (harness/pool_ring.h). A
+//     put() that follows the thread's get() fills the slot; a put() that
+//     follows a put() (a thread giving more than it takes, such as the
+//     giving end of a pipeline) moves the slot's object and the new one to
+//     the thread's ring, where other threads take them without a lock; when
+//     the ring is full, the object goes to a shared overflow behind a
+//     mutex. get() looks in the
 //     caller's slot, then the newest end of its ring, then the oldest end of
 //     other threads' rings (taking up to half of one at once: one object for
 //     the caller, the rest into the caller's own ring), then the shared
@@ -267,6 +270,7 @@ class Pool {
     std::atomic<T*> slot{nullptr};
     std::atomic<bool> busy{false};
     std::atomic<bool> claimed{false};
+    std::atomic<bool> after_put{false};  // the owner's last call was a put(); owner only
     Counters counts;
     alignas(128) Ring ring;
   };
@@ -307,6 +311,7 @@ class Pool {
     if (index < kMaxThreads) [[likely]] {
       Local& mine = locals_[index];
       bump(mine.counts.gets);
+      mine.after_put.store(false, std::memory_order_relaxed);
       if (T* p = take_own(mine)) [[likely]] {
         bump(mine.counts.hits);
         return hand_out(p);
@@ -381,27 +386,49 @@ class Pool {
     return p;
   }
 
-  // p into the slot; an older object there moves to the ring first. False
-  // (nothing moved) when the slot is claimed, or full with the ring full.
-  // The move to the ring happens inside the busy window on purpose: collect()
-  // waits for busy to drop before it drains the rings, so an object that was
-  // in the slot when collect() began cannot slip past it into the ring.
+  // After a get(): p into the slot (an older object there moves to the ring
+  // first). After a put(): p and the slot's object into the ring, so that a
+  // thread that gives more than it takes (the giving end of a pipeline)
+  // keeps nothing in its slot, where a thief could reach it only through
+  // the lock and the barrier. False (nothing moved) when the slot is
+  // claimed, or the ring has no room. The moves to the ring happen inside
+  // the busy window on purpose: collect() waits for busy to drop before it
+  // drains the rings, so an object that was in the slot when collect()
+  // began cannot slip past it into the ring.
   static bool put_own(Local& mine, T* p) {
+    const bool after_put = mine.after_put.load(std::memory_order_relaxed);
+    mine.after_put.store(true, std::memory_order_relaxed);
     mine.busy.store(true, std::memory_order_relaxed);
     detail::light_fence();
     bool stored = false;
     if (!mine.claimed.load(std::memory_order_acquire)) [[likely]] {
       T* older = mine.slot.load(std::memory_order_relaxed);
-      if (older == nullptr || push_older(mine, older)) [[likely]] {
+      if (!after_put && older == nullptr) [[likely]] {
         mine.slot.store(p, std::memory_order_relaxed);
         stored = true;
+      } else {
+        stored = put_own_to_ring(mine, older, p, after_put);
       }
     }
     mine.busy.store(false, std::memory_order_release);
     return stored;
   }
 
-  [[gnu::noinline]] static bool push_older(Local& mine, T* older) { return mine.ring.push_head(older); }
+  [[gnu::noinline]] static bool put_own_to_ring(Local& mine, T* older, T* p, bool after_put) {
+    if (!after_put) {  // the slot is full after a get() (race mode, a claim): keep the newer one there
+      if (!mine.ring.push_head(older)) return false;
+      mine.slot.store(p, std::memory_order_relaxed);
+      return true;
+    }
+    const std::size_t needed = older ? 2 : 1;
+    if (mine.ring.room(needed) < needed) return false;
+    if (older) {
+      mine.ring.push_head(older);
+      mine.slot.store(nullptr, std::memory_order_relaxed);
+    }
+    mine.ring.push_head(p);
+    return true;
+  }
 
   // With mu_ held and other.claimed set, after a heavy fence: the owner has
   // left its fast path or will see the claim. Takes the slot and, when
