@@ -246,9 +246,10 @@ class Pool {
   enum class PutRoute { keep };
 #endif
 
-  // Four cache lines per thread and more: the owner's slot and counters on
-  // one pair, the ring on the next, so that thieves working on the ring do
-  // not disturb the slot (the adjacent-line prefetcher fetches pairs).
+  // Six pairs of cache lines per thread: the owner's slot, flags and
+  // counters on the first, the ring on the others, so that thieves working
+  // on the ring do not disturb the slot (the adjacent-line prefetcher
+  // fetches pairs).
   //
   // The slot belongs to its thread, which changes it between busy = true and
   // busy = false without any atomic read-modify-write. Another thread (a get()
@@ -301,8 +302,8 @@ class Pool {
   }
 
   // get() and try_get(): the caller's slot, its ring, other threads' rings,
-  // then the locked tiers, then (use_factory) the factory.
-  // The slot is the fast path, small enough to inline; the rest is get_miss().
+  // then the locked tiers, then (use_factory) the factory. The slot is the
+  // fast path, small enough to inline; the rest is get_miss().
   std::unique_ptr<T> get_impl(bool use_factory) {
 #if HARNESS_POOL_HOSTILE
     detail::check_not_inside_own_factory(this, false);
@@ -366,9 +367,9 @@ class Pool {
     put_elsewhere(mine, p);
   }
 
-  // The slot is claimed by a thief or collect(), or slot and ring are full,
-  // or the caller has no slot: the new object goes to the caller's ring if
-  // it can, else to the locked overflow.
+  // The slot is claimed by a thief or collect(), or the ring has no room, or
+  // the caller has no slot: the new object goes to the caller's ring if it
+  // can, else to the locked overflow.
   [[gnu::noinline]] void put_elsewhere(Local* mine, T* p) noexcept {
     if (!mine || !mine->ring.push_head(p)) put_locked(p);
   }
