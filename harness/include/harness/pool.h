@@ -12,13 +12,14 @@
 //     use by the old holder races with the new one, which is what ThreadSanitizer
 //     reports in the race katas.
 //   * Where objects wait: every thread has a private slot (the fast path) and
-//     a ring of kRingCapacity objects of its own (harness/pool_ring.h). A
-//     put() that follows the thread's get() fills the slot; a put() that
-//     follows a put() (a thread giving more than it takes, such as the
-//     giving end of a pipeline) moves the slot's object and the new one to
-//     the thread's ring, where other threads take them without a lock; when
-//     the ring is full, the object goes to a shared overflow behind a
-//     mutex. get() looks in the
+//     a ring of kRingCapacity objects of its own (harness/pool_ring.h).
+//     put() fills the empty slot. A put() that finds the slot full (two
+//     puts without a get() between: a thread giving more than it takes,
+//     such as the giving end of a pipeline) moves the slot's object and the
+//     new one to the thread's ring, where other threads take them without a
+//     lock, and the thread's later puts follow them there until its get()
+//     finds its slot empty. When the ring is full, the object goes to a
+//     shared overflow behind a mutex. get() looks in the
 //     caller's slot, then the newest end of its ring, then the oldest end of
 //     other threads' rings (taking up to half of one at once: one object for
 //     the caller, the rest into the caller's own ring), then the shared
@@ -136,7 +137,7 @@ class Pool {
   static constexpr std::size_t kRingCapacity = 64;
 
   // A pool without a factory: get() on an empty pool returns nullptr.
-  Pool() : locals_(new Local[kMaxThreads]) {}
+  Pool() : locals_(new Local[kMaxThreads]), rings_(new RingOf[kMaxThreads]) {}
   explicit Pool(Factory factory) : Pool() { factory_ = std::move(factory); }
 
   Pool(const Pool&) = delete;
@@ -144,8 +145,8 @@ class Pool {
 
   ~Pool() {
     for (std::size_t i = 0; i < kMaxThreads; ++i) {
-      destroy(locals_[i].slot.load(std::memory_order_acquire));
-      while (T* p = locals_[i].ring.pop_tail()) destroy(p);
+      destroy(object_in(locals_[i].slot.load(std::memory_order_acquire)));
+      while (T* p = rings_[i].ring.pop_tail()) destroy(p);
     }
     for (T* p : shared_) destroy(p);
     for (T* p : victim_) destroy(p);
@@ -211,7 +212,7 @@ class Pool {
       // pushed since.
       for (std::size_t i = 0; i < used; ++i) {
         for (std::size_t n = 0; n < kRingCapacity; ++n) {
-          T* p = locals_[i].ring.pop_tail();
+          T* p = rings_[i].ring.pop_tail();
           if (!p) break;
           victim_.push_back(p);
         }
@@ -230,8 +231,8 @@ class Pool {
     const std::size_t used = threads_seen();
     for (std::size_t i = 0; i < used; ++i) {
       add(s, locals_[i].counts);
-      if (locals_[i].slot.load(std::memory_order_relaxed) != nullptr) ++s.cached;
-      s.cached += locals_[i].ring.size();
+      if (object_in(locals_[i].slot.load(std::memory_order_relaxed))) ++s.cached;
+      s.cached += rings_[i].ring.size();
     }
     add(s, overflow_);
     std::lock_guard<std::mutex> lock(mu_);
@@ -246,10 +247,10 @@ class Pool {
   enum class PutRoute { keep };
 #endif
 
-  // Six pairs of cache lines per thread: the owner's slot, flags and
-  // counters on the first, the ring on the others, so that thieves working
-  // on the ring do not disturb the slot (the adjacent-line prefetcher
-  // fetches pairs).
+  // A pair of cache lines per thread for the owner's slot, flags and
+  // counters, and five more pairs for its ring, in an array of their own:
+  // thieves working on a ring do not disturb the slot (the adjacent-line
+  // prefetcher fetches pairs), and the fast path indexes 128-byte entries.
   //
   // The slot belongs to its thread, which changes it between busy = true and
   // busy = false without any atomic read-modify-write. Another thread (a get()
@@ -271,11 +272,22 @@ class Pool {
     std::atomic<T*> slot{nullptr};
     std::atomic<bool> busy{false};
     std::atomic<bool> claimed{false};
-    std::atomic<bool> after_put{false};  // the owner's last call was a put(); owner only
     Counters counts;
-    alignas(128) Ring ring;
   };
-  static_assert(sizeof(void*) != 8 || sizeof(Local) == 768, "the header's memory figure is out of date");
+  struct alignas(128) RingOf {
+    Ring ring;
+  };
+  static_assert(sizeof(void*) != 8 || sizeof(Local) + sizeof(RingOf) == 768,
+                "the header's memory figure is out of date");
+
+  // What a slot holds: nullptr, an object, or the giving mark (put_own()),
+  // which is not an object and is never dereferenced.
+  static T* giving_mark() { return reinterpret_cast<T*>(std::uintptr_t{1}); }
+  static T* object_in(T* slot_value) {
+    return reinterpret_cast<std::uintptr_t>(slot_value) > 1 ? slot_value : nullptr;
+  }
+
+  Ring& ring_of(const Local& l) { return rings_[static_cast<std::size_t>(&l - locals_.get())].ring; }
 
   // Only the owning thread writes its counters, so a load and a store are
   // enough; an atomic read-modify-write would cost more than the rest of get().
@@ -312,7 +324,6 @@ class Pool {
     if (index < kMaxThreads) [[likely]] {
       Local& mine = locals_[index];
       bump(mine.counts.gets);
-      mine.after_put.store(false, std::memory_order_relaxed);
       if (T* p = take_own(mine)) [[likely]] {
         bump(mine.counts.hits);
         return hand_out(p);
@@ -324,7 +335,7 @@ class Pool {
   }
 
   [[gnu::noinline]] std::unique_ptr<T> get_miss(Local* mine, std::size_t index, bool use_factory) {
-    T* p = mine ? mine->ring.pop_head() : nullptr;
+    T* p = mine ? ring_of(*mine).pop_head() : nullptr;
     if (!p) p = steal_from_rings(mine, index);
     if (!p) p = take_locked(mine);
     if (p) {
@@ -354,7 +365,7 @@ class Pool {
         put_locked(p);
         return;
       case PutRoute::spill:
-        if (!mine || !mine->ring.push_head(p)) put_locked(p);
+        if (!mine || !ring_of(*mine).push_head(p)) put_locked(p);
         return;
       case PutRoute::keep:
         break;
@@ -371,7 +382,7 @@ class Pool {
   // the caller has no slot: the new object goes to the caller's ring if it
   // can, else to the locked overflow.
   [[gnu::noinline]] void put_elsewhere(Local* mine, T* p) noexcept {
-    if (!mine || !mine->ring.push_head(p)) put_locked(p);
+    if (!mine || !ring_of(*mine).push_head(p)) put_locked(p);
   }
 
   // The owner's fast paths, between busy = true and busy = false.
@@ -381,53 +392,53 @@ class Pool {
     T* p = nullptr;
     if (!mine.claimed.load(std::memory_order_acquire)) [[likely]] {
       p = mine.slot.load(std::memory_order_relaxed);
-      if (p) mine.slot.store(nullptr, std::memory_order_relaxed);
+      if (object_in(p)) [[likely]] {
+        mine.slot.store(nullptr, std::memory_order_relaxed);
+      } else if (p) {  // the giving mark: this thread takes too, so its puts may use the slot again
+        mine.slot.store(nullptr, std::memory_order_relaxed);
+        p = nullptr;
+      }
     }
     mine.busy.store(false, std::memory_order_release);
     return p;
   }
 
-  // After a get(): p into the slot (an older object there moves to the ring
-  // first). After a put(): p and the slot's object into the ring, so that a
-  // thread that gives more than it takes (the giving end of a pipeline)
-  // keeps nothing in its slot, where a thief could reach it only through
-  // the lock and the barrier. False (nothing moved) when the slot is
-  // claimed, or the ring has no room. The moves to the ring happen inside
-  // the busy window on purpose: collect() waits for busy to drop before it
-  // drains the rings, so an object that was in the slot when collect()
-  // began cannot slip past it into the ring.
-  static bool put_own(Local& mine, T* p) {
-    const bool after_put = mine.after_put.load(std::memory_order_relaxed);
-    mine.after_put.store(true, std::memory_order_relaxed);
+  // p into the empty slot. A put() that finds the slot full (two puts
+  // without a get() between) moves the slot's object and p to the ring and
+  // leaves the giving mark in the slot: later puts go to the ring too, until
+  // the thread's next get() finds the mark and clears it. So a thread that
+  // gives more than it takes (the giving end of a pipeline) keeps nothing in
+  // its slot, where a thief could reach it only through the lock and the
+  // barrier, while the get(), use, put() idiom stays on the slot; the mark
+  // costs the fast paths nothing they did not test already. False (nothing
+  // moved) when the slot is claimed or the ring has no room. The moves to
+  // the ring happen inside the busy window on purpose: collect() waits for
+  // busy to drop before it drains the rings, so an object that was in the
+  // slot when collect() began cannot slip past it into the ring.
+  bool put_own(Local& mine, T* p) {
     mine.busy.store(true, std::memory_order_relaxed);
     detail::light_fence();
     bool stored = false;
     if (!mine.claimed.load(std::memory_order_acquire)) [[likely]] {
       T* older = mine.slot.load(std::memory_order_relaxed);
-      if (!after_put && older == nullptr) [[likely]] {
+      if (older == nullptr) [[likely]] {
         mine.slot.store(p, std::memory_order_relaxed);
         stored = true;
       } else {
-        stored = put_own_to_ring(mine, older, p, after_put);
+        stored = put_own_to_ring(mine, older, p);
       }
     }
     mine.busy.store(false, std::memory_order_release);
     return stored;
   }
 
-  [[gnu::noinline]] static bool put_own_to_ring(Local& mine, T* older, T* p, bool after_put) {
-    if (!after_put) {  // the slot is full after a get() (race mode, a claim): keep the newer one there
-      if (!mine.ring.push_head(older)) return false;
-      mine.slot.store(p, std::memory_order_relaxed);
-      return true;
-    }
-    const std::size_t needed = older ? 2 : 1;
-    if (mine.ring.room(needed) < needed) return false;
-    if (older) {
-      mine.ring.push_head(older);
-      mine.slot.store(nullptr, std::memory_order_relaxed);
-    }
-    mine.ring.push_head(p);
+  [[gnu::noinline]] bool put_own_to_ring(Local& mine, T* older, T* p) {
+    Ring& ring = ring_of(mine);
+    if (!object_in(older)) return ring.push_head(p);  // the giving mark
+    if (ring.room(2) < 2) return false;
+    ring.push_head(older);
+    ring.push_head(p);
+    mine.slot.store(giving_mark(), std::memory_order_relaxed);
     return true;
   }
 
@@ -436,7 +447,7 @@ class Pool {
   // release_claim, drops the claim (collect() drops its claims later).
   static T* take_claimed(Local& other, bool release_claim = true) {
     while (other.busy.load(std::memory_order_acquire)) std::this_thread::yield();
-    T* p = other.slot.load(std::memory_order_relaxed);
+    T* p = object_in(other.slot.load(std::memory_order_relaxed));
     if (p) other.slot.store(nullptr, std::memory_order_relaxed);
     if (release_claim) other.claimed.store(false, std::memory_order_release);
     return p;
@@ -449,8 +460,8 @@ class Pool {
     std::size_t i = index < used ? index + 1 : 0;
     for (std::size_t n = 0; n < used; ++n, ++i) {
       if (i >= used) i = 0;
-      if (i == index || locals_[i].ring.size() == 0) continue;
-      if (T* p = mine ? steal_batch(*mine, locals_[i].ring) : locals_[i].ring.pop_tail()) return p;
+      if (i == index || rings_[i].ring.size() == 0) continue;
+      if (T* p = mine ? steal_batch(*mine, rings_[i].ring) : rings_[i].ring.pop_tail()) return p;
     }
     return nullptr;
   }
@@ -463,15 +474,15 @@ class Pool {
   // every slot claimed until they are drained, so that objects in transit
   // cannot slip from a ring it has not drained into one it has. A claimed
   // thief takes one object only.
-  static T* steal_batch(Local& mine, Ring& victim) {
+  T* steal_batch(Local& mine, Ring& victim) {
     T* taken[kStealBatch];
     std::size_t n = 0;
     mine.busy.store(true, std::memory_order_relaxed);
     detail::light_fence();
     if (!mine.claimed.load(std::memory_order_acquire)) [[likely]] {
-      n = victim.pop_tail_half(taken, 1 + mine.ring.room(kStealBatch - 1));
+      n = victim.pop_tail_half(taken, 1 + ring_of(mine).room(kStealBatch - 1));
       // room() promised a cell for each: these pushes cannot fail.
-      for (std::size_t k = 1; k < n; ++k) mine.ring.push_head(taken[k]);
+      for (std::size_t k = 1; k < n; ++k) ring_of(mine).push_head(taken[k]);
     } else {
       taken[0] = victim.pop_tail();
       n = taken[0] ? 1 : 0;
@@ -487,7 +498,9 @@ class Pool {
     std::lock_guard<std::mutex> lock(mu_);
     T* p = nullptr;
     // Under mu_ no claim is in progress: the owner may use its slot freely.
-    if (mine && (p = mine->slot.load(std::memory_order_relaxed))) mine->slot.store(nullptr, std::memory_order_relaxed);
+    if (mine && (p = object_in(mine->slot.load(std::memory_order_relaxed)))) {
+      mine->slot.store(nullptr, std::memory_order_relaxed);
+    }
     if (!p && !shared_.empty()) p = pop(shared_);
     if (!p) p = steal(mine);
     if (!p && !victim_.empty()) p = pop(victim_);
@@ -531,7 +544,7 @@ class Pool {
     const std::size_t used = threads_seen();
     for (std::size_t i = 0; i < used; ++i) {
       Local& other = locals_[i];
-      if (&other == mine || other.slot.load(std::memory_order_relaxed) == nullptr) continue;
+      if (&other == mine || !object_in(other.slot.load(std::memory_order_relaxed))) continue;
       other.claimed.store(true, std::memory_order_relaxed);
       detail::heavy_fence();
       if (T* p = take_claimed(other)) return p;
@@ -547,6 +560,7 @@ class Pool {
 
   Factory factory_;
   std::unique_ptr<Local[]> locals_;
+  std::unique_ptr<RingOf[]> rings_;  // rings_[i] is the ring of locals_[i]
   Counters overflow_;  // threads beyond kMaxThreads, which have no slot of their own
   mutable std::mutex mu_;
   std::vector<T*> shared_;  // guarded by mu_
