@@ -477,17 +477,24 @@ class Pool {
   T* steal_batch(Local& mine, Ring& victim) {
     T* taken[kStealBatch];
     std::size_t n = 0;
+    std::size_t refused = 0;  // taken[1..refused]: pushes that failed
     mine.busy.store(true, std::memory_order_relaxed);
     detail::light_fence();
     if (!mine.claimed.load(std::memory_order_acquire)) [[likely]] {
-      n = victim.pop_tail_half(taken, 1 + ring_of(mine).room(kStealBatch - 1));
-      // room() promised a cell for each: these pushes cannot fail.
-      for (std::size_t k = 1; k < n; ++k) ring_of(mine).push_head(taken[k]);
+      Ring& own = ring_of(mine);
+      n = victim.pop_tail_half(taken, 1 + own.room(kStealBatch - 1));
+      // room() promised a cell for each, so no push fails; if one did, the
+      // object would go to the overflow rather than be lost.
+      for (std::size_t k = 1; k < n; ++k) {
+        if (!own.push_head(taken[k])) [[unlikely]]
+          taken[++refused] = taken[k];
+      }
     } else {
       taken[0] = victim.pop_tail();
       n = taken[0] ? 1 : 0;
     }
     mine.busy.store(false, std::memory_order_release);
+    for (std::size_t k = 1; k <= refused; ++k) put_locked(taken[k]);
     return n > 0 ? taken[0] : nullptr;
   }
 
