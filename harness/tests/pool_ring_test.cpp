@@ -217,7 +217,7 @@ TEST_F(PoolRingInPoolTest, OwnersThievesAndCollectNeverShareOrLoseAnObject) {
   {
     Pool<Tracked> pool{Tracked::make};
     constexpr int kOwners = 2, kThieves = 2, kRounds = 15000;
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(1500);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(1000);
     std::atomic<int> owners_left{kOwners};
     auto hold = [&](Tracked& object, int value) {
       if (object.held.exchange(true)) double_holds.fetch_add(1);
