@@ -1,7 +1,8 @@
 // Where pooling pays and where it does not: harness::Pool against plain
-// allocation and a mutex-guarded free list, for small, medium and large
-// objects, on one and two threads (and 4 to 16 for 1 KiB), and handed from
-// one thread to another (the steal-heavy pattern). Run with
+// allocation, a mutex-guarded free list and the pool as it was before its
+// lock-free rings (pool_with_mutex_tier.h, the MutexTier rows), for small,
+// medium and large objects, on one and two threads (and 4 to 16 for 1 KiB),
+// and handed from one thread to another (the steal-heavy pattern). Run with
 // `make bench`; `make bench-allocators` runs it once per malloc (glibc,
 // mimalloc, jemalloc, tcmalloc: one binary each, linked with it) and once on
 // the pool's fallback fence, and prints one table.
@@ -16,6 +17,7 @@
 #include <benchmark/benchmark.h>
 
 #include "harness/pool.h"
+#include "pool_with_mutex_tier.h"
 
 namespace {
 
@@ -62,6 +64,18 @@ void touch(T* object) {
 template <std::size_t N>
 void PoolGetPut(benchmark::State& state) {
   static harness::Pool<Object<N>> pool{[] { return std::make_unique<Object<N>>(); }};
+  for (auto _ : state) {
+    auto object = pool.get();
+    touch(object.get());
+    pool.put(std::move(object));
+  }
+}
+
+// The same loop on the pool as it was before its lock-free rings
+// (pool_with_mutex_tier.h), for the side-by-side comparison.
+template <std::size_t N>
+void MutexTierGetPut(benchmark::State& state) {
+  static harness::mutex_tier::Pool<Object<N>> pool{[] { return std::make_unique<Object<N>>(); }};
   for (auto _ : state) {
     auto object = pool.get();
     touch(object.get());
@@ -132,7 +146,8 @@ void PoolCollect(benchmark::State& state) {
 
 // A pipeline: one thread takes an object and hands it over, another uses it
 // and gives it back, so every get() finds its own slot empty and must take
-// what the other thread put (from the shared list, or by stealing it out of
+// what the other thread put (from that thread's ring, lock-free; with the
+// mutex tier, from the shared list under the mutex, or by stealing it out of
 // that thread's slot). Threads come in pairs, each with a queue of its own:
 // the even thread of a pair takes, the odd one gives back.
 class HandoffQueue {  // one producer, one consumer, bounded
@@ -169,6 +184,16 @@ struct FromPool {
 };
 
 template <std::size_t N>
+struct FromMutexTierPool {
+  static harness::mutex_tier::Pool<Object<N>>& pool() {
+    static harness::mutex_tier::Pool<Object<N>> pool{[] { return std::make_unique<Object<N>>(); }};
+    return pool;
+  }
+  static Object<N>* take() { return pool().get().release(); }
+  static void give(Object<N>* object) { pool().put(std::unique_ptr<Object<N>>(object)); }
+};
+
+template <std::size_t N>
 struct FromHeap {
   static Object<N>* take() { return new Object<N>; }
   static void give(Object<N>* object) { delete object; }
@@ -198,6 +223,11 @@ void PoolHandoff(benchmark::State& state) {
 }
 
 template <std::size_t N>
+void MutexTierHandoff(benchmark::State& state) {
+  Handoff<FromMutexTierPool, N>(state);
+}
+
+template <std::size_t N>
 void NewDeleteHandoff(benchmark::State& state) {
   Handoff<FromHeap, N>(state);
 }
@@ -213,9 +243,12 @@ POOL_KATAS_SIZES(NewDelete)
 // new/delete (each thread keeps its own slot; others wait their turn).
 BENCHMARK_TEMPLATE(PoolGetPut, 1024)->Threads(4)->Threads(8)->Threads(16)->UseRealTime();
 BENCHMARK_TEMPLATE(NewDelete, 1024)->Threads(4)->Threads(8)->Threads(16)->UseRealTime();
+// The pool before its lock-free rings, beside it.
+BENCHMARK_TEMPLATE(MutexTierGetPut, 1024)->ThreadRange(1, 2)->UseRealTime();
 // Puts on one thread, gets on another: the steal-heavy pattern, in pairs
 // (2 threads, then 4 to 16 on the 2 cores).
 BENCHMARK_TEMPLATE(PoolHandoff, 1024)->Threads(2)->Threads(4)->Threads(8)->Threads(16)->UseRealTime();
+BENCHMARK_TEMPLATE(MutexTierHandoff, 1024)->Threads(2)->Threads(4)->Threads(8)->Threads(16)->UseRealTime();
 BENCHMARK_TEMPLATE(NewDeleteHandoff, 1024)->Threads(2)->Threads(4)->Threads(8)->Threads(16)->UseRealTime();
 POOL_KATAS_SIZES(MakeUnique)
 POOL_KATAS_SIZES(MutexFreeList)

@@ -304,8 +304,9 @@ PutRoute race_mode_route(std::uint64_t thread_number, bool& collect_after) {
       return PutRoute::drop;
     case 2:
     case 3:
-    case 4:
       return PutRoute::spill;
+    case 4:
+      return PutRoute::overflow;
     default:
       return PutRoute::keep;
   }

@@ -47,19 +47,23 @@ void* operator new(std::size_t size) {
 void operator delete(void* p) noexcept { std::free(p); }
 void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 
+constexpr int kRing = static_cast<int>(harness::Pool<Tracked>::kRingCapacity);
+
 TEST(PoolAllocationFailure, PutDestroysWhatItCannotMakeRoomFor) {
   const int live_before = Tracked::live.load();
   {
     harness::Pool<Tracked> pool;
-    pool.put(Tracked::make());  // the thread's slot
-    auto second = Tracked::make();
-    fail_allocation_after(0);  // moving the first to the shared list needs room: none
-    pool.put(std::move(second));
+    // Puts in a row go to the thread's ring: kRing fill it, one more goes to
+    // the shared overflow (a vector of capacity one now).
+    for (int i = 0; i < 1 + kRing; ++i) pool.put(Tracked::make());
+    auto last = Tracked::make();
+    fail_allocation_after(0);  // the shared overflow needs room for one more: none
+    pool.put(std::move(last));
     fail_allocation_after(-1);
-    EXPECT_EQ(Tracked::live.load(), live_before + 1)
+    EXPECT_EQ(Tracked::live.load(), live_before + 1 + kRing)
         << "put() could not cache the object and should have destroyed it, not leaked it";
-    EXPECT_EQ(pool.stats().cached, 1u);
-    EXPECT_NE(pool.get(), nullptr) << "the object already in the slot must still be there";
+    EXPECT_EQ(pool.stats().cached, static_cast<std::size_t>(1 + kRing));
+    EXPECT_NE(pool.get(), nullptr) << "the objects already cached must still be there";
   }
   EXPECT_EQ(Tracked::live.load(), live_before) << "objects leaked or destroyed twice";
 }
@@ -68,12 +72,13 @@ TEST(PoolAllocationFailure, CollectThrowsBeforeItMovesAnything) {
   const int live_before = Tracked::live.load();
   {
     harness::Pool<Tracked> pool;
-    pool.put(Tracked::make());
-    pool.put(Tracked::make());  // one in the slot, one in the shared list
+    // A full ring and two objects in the shared overflow.
+    for (int i = 0; i < 2 + kRing; ++i) pool.put(Tracked::make());
     fail_allocation_after(0);
     EXPECT_THROW(pool.collect(), std::bad_alloc);
     fail_allocation_after(-1);
-    EXPECT_EQ(pool.stats().cached, 2u) << "a collect() that failed must leave the pool as it was";
+    EXPECT_EQ(pool.stats().cached, static_cast<std::size_t>(2 + kRing))
+        << "a collect() that failed must leave the pool as it was";
     // The slot is not left claimed: put and get still use it.
     auto object = pool.get();
     ASSERT_NE(object, nullptr);
@@ -81,7 +86,7 @@ TEST(PoolAllocationFailure, CollectThrowsBeforeItMovesAnything) {
     pool.collect();
     pool.collect();
     EXPECT_EQ(pool.stats().cached, 0u);
-    EXPECT_EQ(Tracked::live.load(), live_before) << "two collect() calls should have destroyed both objects";
+    EXPECT_EQ(Tracked::live.load(), live_before) << "two collect() calls should have destroyed every object";
   }
   EXPECT_EQ(Tracked::live.load(), live_before) << "objects leaked or destroyed twice";
 }

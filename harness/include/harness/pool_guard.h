@@ -23,8 +23,10 @@
 //   * A factory that calls get() or put() on its own pool stops the program
 //     at that call.
 //   * Race mode (POOL_KATAS_RACE_SEED=N in the environment, N > 0): put()
-//     drops one object in four, sends half of the rest to the shared tier
-//     where any thread may take them, and now and then runs collect(). All of
+//     drops one object in four, sends half of the rest to the shared tiers
+//     where any thread may take them (two parts in three to the thread's
+//     lock-free ring, one to the locked overflow), and now and then runs
+//     collect(). All of
 //     it is within the pool's contract, so a correct program does not notice;
 //     one that relies on getting its own object back does. The choices come
 //     from N and the thread's number, so a failing run replays with the same
@@ -171,7 +173,9 @@ void check_not_inside_own_factory(const void* pool, bool is_put);
 
 // ---- race mode
 
-enum class PutRoute { keep, spill, drop };
+// keep: the caller's slot, as put() does; spill: the caller's lock-free ring,
+// which other threads steal from; overflow: the shared, locked overflow.
+enum class PutRoute { keep, spill, overflow, drop };
 
 // Above 0 while something (harness::testing::PoolActivity) pauses race mode.
 extern std::atomic<int> race_mode_pauses;
