@@ -33,7 +33,7 @@ trap 'exit 130' INT TERM
 # NewDeleteHandoff/1024/threads:4 has AllocHandoff as its Go counterpart.
 echo "compare_go: running pool_bench (C++), 5 repetitions..." >&2
 "$build/bin/pool_bench" \
-  --benchmark_filter='^(PoolGetPut|MakeUnique|PoolHandoff|NewDeleteHandoff)<' \
+  --benchmark_filter='^(PoolGetPut|MakeUnique|PoolHandoff|NewDeleteHandoff|MutexTierHandoff)<' \
   --benchmark_repetitions=5 --benchmark_report_aggregates_only=true \
   --benchmark_format=console --benchmark_color=false 2>/dev/null >"$tmp/cpp.txt"
 awk '$1 ~ /_median$/ && $3 == "ns" {
@@ -89,15 +89,17 @@ awk 'NR == FNR { go[$1] = $2; next }
      END { for (t = 2; t <= 16; t *= 2) {
              k = "/1024/threads:" t
              p = "PoolHandoff" k; d = "NewDeleteHandoff" k; a = "AllocHandoff" k
-             if (!(p in cpp) || !(d in cpp) || !(p in go) || !(a in go)) continue
+             m = "MutexTierHandoff" k
+             if (!(p in cpp) || !(d in cpp) || !(m in cpp) || !(p in go) || !(a in go)) continue
              if (!shown++) {
                print ""
                print "pipeline, 1 KiB, ns/op (one side of one handoff; 2 ops per object)"
-               printf "%7s %9s %11s %12s %9s %12s %14s\n", "threads", "C++ pool",
-                      "C++ new+del", "Go sync.Pool", "Go alloc", "pool/new+del",
-                      "pool/sync.Pool" }
-             printf "%7d %9.1f %11.1f %12.1f %9.1f %12.2f %14.2f\n", t, cpp[p], cpp[d],
-                    go[p], go[a], cpp[p] / cpp[d], cpp[p] / go[p] }
+               printf "%7s %9s %10s %11s %12s %9s %12s %14s %11s\n", "threads", "C++ pool",
+                      "mutex tier", "C++ new+del", "Go sync.Pool", "Go alloc", "pool/new+del",
+                      "pool/sync.Pool", "pool/mutex" }
+             printf "%7d %9.1f %10.1f %11.1f %12.1f %9.1f %12.2f %14.2f %11.2f\n", t, cpp[p], cpp[m],
+                    cpp[d], go[p], go[a], cpp[p] / cpp[d], cpp[p] / go[p], cpp[p] / cpp[m] }
            if (shown) {
-             print "(medians of 5; ratios < 1 mean the pool is faster; 4 to 16 threads share the 2 cores)" } }' \
+             print "(medians of 5; ratios < 1 mean the pool is faster; mutex tier: the pool before its"
+             print " lock-free rings, harness/bench/pool_with_mutex_tier.h; 4 to 16 threads share the 2 cores)" } }' \
   "$tmp/go.med" "$tmp/cpp.med"
