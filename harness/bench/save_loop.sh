@@ -1,14 +1,15 @@
 #!/bin/sh
 # save_loop.sh [NN...] — the participant's inner loop, measured as they live
 # it: a real edit of the kata's program (a line appended to its header, so the
-# content changes), then `kata run NN`. For each kata, three edits; per edit
-# the rebuild is split into its steps, each timed on its own:
-#   compile   the kata's test file (it includes the edited header)
-#   link      the test binary
-#   run       `kata run NN` with nothing left to build: the test, the
-#             sanitizer's report, the summary
-# and the table shows the medians. The header is put back as it was at the
-# end. Run it on an otherwise idle machine: these are wall-clock seconds.
+# content changes), then `kata run NN`, timed as a whole: that is the save to
+# verdict. For each kata, three edits, and the table shows the medians of
+#   total     `kata run NN` after the edit: rebuild, test, report, summary
+#   compile   of that, the kata's test file (it includes the edited header)
+#   link      of that, the test binary
+#   run       the rest: the tool, the test, the sanitizer's report, the summary
+# (compile and link come from Ninja's log of the same build; without Ninja
+# only the total is shown). The header is put back as it was at the end. Run
+# it on an otherwise idle machine: these are wall-clock seconds.
 set -eu
 root=$(cd "$(dirname "$0")/../.." && pwd)
 . "$root/harness/tools/preset.sh"
@@ -25,6 +26,13 @@ median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print v[int(
 sh "$kata" status >/dev/null 2>&1 || true  # configured and built once
 numbers=${*:-$(cut -f1 "$build/katas.tsv" | grep -E '^[0-9]+$')}
 table="$build/save-loop.txt"
+ninja_log="$build/.ninja_log"
+# The duration in seconds of the last build step that made $1 (a path as the
+# log names it), or - when the log does not say.
+step_seconds() {
+  [ -f "$ninja_log" ] || { echo -; return; }
+  awk -F '\t' -v out="$1" '$4 == out { d = ($2 - $1) / 1000 } END { if (d == "") print "-"; else printf "%.2f", d }' "$ninja_log"
+}
 printf '%-5s %8s %8s %8s %8s\n' kata compile link run total >"$table"
 for number in $numbers; do
   dir=$(ls -d "$root"/katas/"$number"_*/)
@@ -36,11 +44,10 @@ for number in $numbers; do
   compiles= links= runs= totals=
   for edit in 1 2 3; do
     printf '// saved %s\n' "$edit" >>"$header"
-    t=$(now); cmake --build "$build" --target "$object" >/dev/null 2>&1 || true; c=$(since "$t")
-    t=$(now); cmake --build "$build" --target "kata$number" >/dev/null 2>&1 || true; l=$(since "$t")
-    t=$(now); sh "$kata" run "$number" >/dev/null 2>&1 || true; r=$(since "$t")
-    compiles="$compiles $c" links="$links $l" runs="$runs $r"
-    totals="$totals $(awk -v c="$c" -v l="$l" -v r="$r" 'BEGIN { printf "%.2f", c + l + r }')"
+    t=$(now); sh "$kata" run "$number" >/dev/null 2>&1 || true; total=$(since "$t")
+    c=$(step_seconds "$object"); l=$(step_seconds "bin/kata$number")
+    r=$(awk -v t="$total" -v c="$c" -v l="$l" 'BEGIN { if (c == "-" || l == "-") print "-"; else printf "%.2f", t - c - l }')
+    compiles="$compiles $c" links="$links $l" runs="$runs $r" totals="$totals $total"
   done
   cp -p "$build/save-loop.header" "$header"
   # shellcheck disable=SC2086 # word lists on purpose
