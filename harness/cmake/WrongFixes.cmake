@@ -41,6 +41,21 @@ endif()
 # same), and GoogleTest's headers are parsed once per flavour into a
 # precompiled header of the same options (-O0 -g0; the katas' own is -g1).
 # This target exists to make that header and nothing else.
+#
+# Of UndefinedBehaviorSanitizer, which the address flavour adds to ASan for
+# the participant, a wrong fix is judged by the one check a pool misuse
+# reaches there: a member call through the null pointer an empty pool gives
+# (katas 06 and 20). The other checks cost a fifth of each compile and no
+# wrong fix is caught by them alone (kata 03's downcast builds in the
+# undefined flavour, with all of them).
+function(pool_katas_wrong_fix_flags flavour out)
+  if(flavour STREQUAL "address")
+    set(${out} -O0 -g0 -fno-sanitize=undefined -fsanitize=null PARENT_SCOPE)
+  else()
+    set(${out} -O0 -g0 PARENT_SCOPE)
+  endif()
+endfunction()
+
 function(pool_katas_wrong_fix_pch flavour)
   if(TARGET wrongfix_pch_${flavour})
     return()
@@ -51,7 +66,8 @@ function(pool_katas_wrong_fix_pch flavour)
   pool_katas_sanitizer_flags(${flavour} flags)
   # The harness's own options, then -O0 -g0: the last -O wins, as in the
   # wrong fixes' sources below.
-  target_compile_options(wrongfix_pch_${flavour} PRIVATE ${POOL_KATAS_WARNINGS} ${flags} -O0 -g0)
+  pool_katas_wrong_fix_flags(${flavour} fix_flags)
+  target_compile_options(wrongfix_pch_${flavour} PRIVATE ${POOL_KATAS_WARNINGS} ${flags} ${fix_flags})
   target_include_directories(wrongfix_pch_${flavour} PRIVATE ${CMAKE_SOURCE_DIR}/harness/include)
   target_link_libraries(wrongfix_pch_${flavour} PRIVATE GTest::gtest Threads::Threads)
   target_precompile_headers(wrongfix_pch_${flavour} PRIVATE ${POOL_KATAS_PCH_HEADERS})
@@ -92,9 +108,10 @@ function(pool_katas_add_wrong_fixes number slug flavour)
     add_executable(${target} EXCLUDE_FROM_ALL ${copies})
     target_include_directories(${target} PRIVATE ${work})
     target_link_libraries(${target} PRIVATE harness_${flavour})
-    # -O0 -g0 (see pool_katas_wrong_fix_pch): source options come after the
-    # harness's -O0 -g1, so they win.
-    set_source_files_properties(${copies} PROPERTIES COMPILE_OPTIONS "-O0;-g0")
+    # -O0 -g0 and the UBSan checks that judge (see pool_katas_wrong_fix_flags):
+    # source options come after the harness's, so they win.
+    pool_katas_wrong_fix_flags(${flavour} fix_flags)
+    set_source_files_properties(${copies} PROPERTIES COMPILE_OPTIONS "${fix_flags}")
     pool_katas_wrong_fix_pch(${flavour})
     target_precompile_headers(${target} REUSE_FROM wrongfix_pch_${flavour})
     add_dependencies(wrong_fixes ${target})
