@@ -188,8 +188,9 @@ struct Marked {
 TEST_F(PoolRingInPoolTest, AnObjectMovedFromSlotToRingDuringCollectIsStillCollected) {
   const harness::testing::ExactPool exact("every put must be kept for this check");
   for (int round = 0; round < 50; ++round) {
-    Pool<Marked> pool;
+    // Declared before the pool, so that they outlive the objects it destroys.
     std::atomic<bool> first_gone{false}, others_gone{false};
+    Pool<Marked> pool;
     std::atomic<bool> stop{false};
     std::latch first_put(1);
     std::thread owner([&] {
@@ -200,9 +201,10 @@ TEST_F(PoolRingInPoolTest, AnObjectMovedFromSlotToRingDuringCollectIsStillCollec
     first_put.wait();
     pool.collect();
     pool.collect();
-    ASSERT_TRUE(first_gone.load()) << "round " << round << ": cached before the first collect(), alive after two";
+    const bool collected = first_gone.load();
     stop.store(true);
     owner.join();
+    ASSERT_TRUE(collected) << "round " << round << ": cached before the first collect(), alive after two";
   }
 }
 
