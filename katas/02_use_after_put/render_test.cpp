@@ -2,6 +2,7 @@
 // the caller reads it, even while other threads render.
 #include <atomic>
 #include <cstdint>
+#include <deque>
 #include <latch>
 #include <string>
 #include <thread>
@@ -70,6 +71,23 @@ TEST(UseAfterPut, AGreetingStaysIntactWhenTheSameThreadRendersAgain) {
   EXPECT_EQ(alice, "hello alice") << "alice's greeting changed when the same thread rendered bob's: "
                                      "it still lived in storage that render() writes again";
   EXPECT_EQ(bob, "hello bob");
+}
+
+// However many greetings a caller holds at once, each keeps its own text:
+// render() may not hand out storage that a later call writes again, and a
+// fixed set of places to keep results, however large, runs out.
+TEST(UseAfterPut, AHundredGreetingsHeldAtOnceEachKeepTheirOwnText) {
+  using Greeting = decltype(render(""));  // a string or a reference alike
+  struct Held {
+    Greeting greeting;
+  };
+  std::deque<Held> held;
+  for (int i = 0; i < 100; ++i) held.push_back(Held{render("guest " + std::to_string(i))});
+  for (int i = 0; i < 100; ++i) {
+    EXPECT_EQ(held[i].greeting, "hello guest " + std::to_string(i))
+        << "greeting " << i << " changed while the caller still held it: a later render() wrote into the "
+                               "storage it lives in";
+  }
 }
 
 // The pool is there so that greetings are built in a reused buffer, which
