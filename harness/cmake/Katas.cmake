@@ -83,6 +83,14 @@ function(pool_katas_add_kata number slug flavour)
     add_test(NAME race.solution${name} COMMAND solution${number} --gtest_shuffle --gtest_random_seed=${seed})
     set_tests_properties(race.solution${name} PROPERTIES LABELS "solution;race" ENVIRONMENT POOL_KATAS_RACE_SEED=10${number}
                                                          TIMEOUT ${POOL_KATAS_RUN_SECONDS})
+    # Each test alone, in a process of its own (GCC tree: once a gate): a
+    # spec that passes only after other tests ran is a defect of the spec.
+    if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+      add_test(NAME alone.solution${name}
+               COMMAND ${CMAKE_COMMAND} -DBINARY=$<TARGET_FILE:solution${number}>
+                       -P ${CMAKE_SOURCE_DIR}/harness/cmake/each_test_alone.cmake)
+      set_tests_properties(alone.solution${name} PROPERTIES LABELS solution TIMEOUT ${selfcheck_seconds})
+    endif()
     # The pool's fallback fence (no membarrier: macOS, old kernels), forced
     # on the same binaries: the GCC tree runs every solution and selfcheck
     # once more that way.

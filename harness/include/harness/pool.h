@@ -186,32 +186,47 @@ class Pool {
     {
       std::lock_guard<std::mutex> lock(mu_);
       const std::size_t used = threads_seen();
-      // Room for every slot's and ring's objects in what becomes the victim
-      // tier, made before anything moves: past this line nothing throws, so
-      // no object is lost and no slot is left claimed.
-      shared_.reserve(shared_.size() + used * (1 + kRingCapacity));
-      doomed.swap(victim_);
-      victim_.swap(shared_);
       // Claim every slot first, so that one barrier serves them all, and
       // look at the slots only after it: a relaxed look before the barrier
       // could miss an object whose put() had finished, and that object would
-      // then outlive two collect() calls.
-      for (std::size_t i = 0; i < used; ++i) locals_[i].claimed.store(true, std::memory_order_relaxed);
-      if (used > 0) {
-        detail::heavy_fence();
-        for (std::size_t i = 0; i < used; ++i) {
-          if (T* p = take_claimed(locals_[i], false)) victim_.push_back(p);
-        }
-      }
-      // The rings after the slots, with the slots still claimed: a put() that
+      // then outlive two collect() calls. Once every owner has left its busy
+      // window, none moves anything until the claims drop: a put() that
       // moved its slot's older object to the ring, or a thief that moved a
-      // batch into its own ring, did so inside a busy window that
-      // take_claimed() waited for, and no new window moves anything until the
-      // claims drop. Taken from the tail as a thief would, at most a ring's
-      // worth: every object there before this collect() lies below anything
-      // pushed since.
+      // batch into its own ring, did so inside a window waited for here.
+      // From then on slots and rings only lose objects (to thieves).
+      for (std::size_t i = 0; i < used; ++i) locals_[i].claimed.store(true, std::memory_order_relaxed);
+      if (used > 0) detail::heavy_fence();
       for (std::size_t i = 0; i < used; ++i) {
-        for (std::size_t n = 0; n < kRingCapacity; ++n) {
+        while (locals_[i].busy.load(std::memory_order_acquire)) std::this_thread::yield();
+      }
+      // Room for all of it in what becomes the victim tier (the overflow,
+      // one object per slot, what each ring holds now: an upper bound), made
+      // before anything moves: past this line nothing throws, so no object
+      // is lost and no slot is left claimed. The room is kept from one
+      // collect() to the next (spare_), so that collecting again allocates
+      // nothing: a test that measures the heap around a collect() sees the
+      // objects it destroyed, not the pool's books.
+      std::size_t room = shared_.size() + used;
+      for (std::size_t i = 0; i < used; ++i) room += rings_[i].ring.size();
+      try {
+        spare_.reserve(room);
+      } catch (...) {
+        for (std::size_t i = 0; i < used; ++i) locals_[i].claimed.store(false, std::memory_order_release);
+        throw;
+      }
+      doomed.swap(victim_);
+      victim_.swap(spare_);
+      victim_.insert(victim_.end(), shared_.begin(), shared_.end());
+      shared_.clear();
+      for (std::size_t i = 0; i < used; ++i) {
+        if (T* p = take_claimed(locals_[i], false)) victim_.push_back(p);
+      }
+      // The rings after the slots, with the slots still claimed, taken from
+      // the tail as a thief would: every object there before this collect()
+      // lies below anything pushed since. The room above covers them all
+      // (the check only guards that bound: what does not fit stays cached).
+      for (std::size_t i = 0; i < used; ++i) {
+        while (victim_.size() < victim_.capacity()) {
           T* p = rings_[i].ring.pop_tail();
           if (!p) break;
           victim_.push_back(p);
@@ -221,6 +236,9 @@ class Pool {
     }
     // Destructors run outside the lock: they may be slow or touch other pools.
     for (T* p : doomed) destroy(p);
+    doomed.clear();
+    std::lock_guard<std::mutex> lock(mu_);
+    if (doomed.capacity() > spare_.capacity()) spare_.swap(doomed);
   }
 
   PoolStats stats() const {
@@ -572,6 +590,7 @@ class Pool {
   mutable std::mutex mu_;
   std::vector<T*> shared_;  // guarded by mu_
   std::vector<T*> victim_;  // guarded by mu_
+  std::vector<T*> spare_;   // guarded by mu_: empty, the next collect()'s room
 };
 
 // Holds one pooled object and puts it back when it goes out of scope.
