@@ -211,7 +211,7 @@ class Pool {
       try {
         spare_.reserve(room);
       } catch (...) {
-        for (std::size_t i = 0; i < used; ++i) locals_[i].claimed.store(false, std::memory_order_release);
+        release_claims(used);
         throw;
       }
       doomed.swap(victim_);
@@ -232,7 +232,7 @@ class Pool {
           victim_.push_back(p);
         }
       }
-      for (std::size_t i = 0; i < used; ++i) locals_[i].claimed.store(false, std::memory_order_release);
+      release_claims(used);
     }
     // Destructors run outside the lock: they may be slow or touch other pools.
     for (T* p : doomed) destroy(p);
@@ -383,7 +383,7 @@ class Pool {
         put_locked(p);
         return;
       case PutRoute::spill:
-        if (!mine || !ring_of(*mine).push_head(p)) put_locked(p);
+        put_elsewhere(mine, p);
         return;
       case PutRoute::keep:
         break;
@@ -469,6 +469,11 @@ class Pool {
     if (p) other.slot.store(nullptr, std::memory_order_relaxed);
     if (release_claim) other.claimed.store(false, std::memory_order_release);
     return p;
+  }
+
+  // With mu_ held: collect()'s claims on the first `used` slots dropped.
+  void release_claims(std::size_t used) {
+    for (std::size_t i = 0; i < used; ++i) locals_[i].claimed.store(false, std::memory_order_release);
   }
 
   // Lock-free: the oldest objects of another thread's ring, starting with
