@@ -9,7 +9,7 @@ get_filename_component(name ${PROGRAM} NAME_WE)
 set(binary ${WORK}/${name})
 execute_process(
   COMMAND ${CXX} -std=c++20 -g -fsanitize=address -I${SOURCE_DIR}/harness/include ${PROGRAM}
-          ${SOURCE_DIR}/harness/src/thread_index.cpp ${SOURCE_DIR}/harness/src/asymmetric_fence.cpp
+          ${SOURCE_DIR}/harness/src/thread_index.cpp ${SOURCE_DIR}/harness/src/asymmetric_fence.cpp ${SOURCE_DIR}/harness/src/pool_core.cpp
           ${SOURCE_DIR}/harness/src/pool_guard.cpp -pthread -o ${binary}
   RESULT_VARIABLE built ERROR_VARIABLE build_errors)
 if(NOT built EQUAL 0)

@@ -8,7 +8,9 @@
 
 #include <gtest/gtest.h>
 
+#include "harness/asymmetric_fence.h"
 #include "harness/pool.h"
+#include "harness/thread_index.h"
 #include "tracked.h"
 
 namespace {

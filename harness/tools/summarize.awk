@@ -71,9 +71,9 @@ kind == "" && /ERROR: harness::Pool: / {
   open_section("here")
   next
 }
-# A factory that called back into its pool: below the pool's get_slow() is
+# A factory that called back into its pool: below the pool's run_factory() is
 # the get() that ran the factory, the other half of the loop.
-factory_report && sections > 0 && /^ *#[0-9]+ .*harness::Pool<.*>::get_slow/ { factory_caller = 1; next }
+factory_report && sections > 0 && /^ *#[0-9]+ .*harness::Pool<.*>::run_factory/ { factory_caller = 1; next }
 factory_caller && /^ *#[0-9]+ / {
   at = location($0)
   if (at != "") {
