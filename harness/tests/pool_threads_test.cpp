@@ -130,11 +130,18 @@ TEST(PoolThreadsTest, NeverHandsOneObjectToTwoHoldersAtOnce) {
   constexpr int kRounds = 8000;  // per thread; ThreadSanitizer makes each get + put ~100x slower
   std::atomic<int> double_holds{0};
   std::atomic<bool> stop_collecting{false};
+  std::atomic<int> rounds_done{0};
 
+  // One collect() per 32 rounds of the workers' progress, not as fast as it
+  // can: with every thread number in use (an earlier test may have used all
+  // of them) a collect() claims every slot, and a collector that never
+  // pauses keeps the workers waiting on it for most of the test.
   std::thread collector([&] {
+    int last = 0;
     while (!stop_collecting.load()) {
       pool.collect();
-      std::this_thread::yield();
+      while (!stop_collecting.load() && rounds_done.load() < last + 32) std::this_thread::yield();
+      last = rounds_done.load();
     }
   });
   std::vector<std::thread> workers;
@@ -142,6 +149,7 @@ TEST(PoolThreadsTest, NeverHandsOneObjectToTwoHoldersAtOnce) {
     workers.emplace_back([&, t] {
       std::vector<std::unique_ptr<Tracked>> held;
       for (int i = 0; i < kRounds; ++i) {
+        rounds_done.fetch_add(1, std::memory_order_relaxed);
         auto object = pool.get();
         if (object->held.exchange(true)) double_holds.fetch_add(1);
         object->value = t;  // a plain write: TSan flags it if ownership overlaps

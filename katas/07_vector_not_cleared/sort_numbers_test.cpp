@@ -1,5 +1,6 @@
 // Kata 07: every line must be sorted on its own, with nothing left over from
 // the lines sorted before it.
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <vector>
@@ -83,4 +84,27 @@ TEST(VectorNotCleared, EachLineIsParsedIntoTheSameStorage) {
       << "sort_numbers() replaced the pooled vector's storage with new memory: a fresh vector was assigned or "
          "swapped in, so nothing is reused and every call allocates again";
   number_buffers.put(std::move(pooled));
+}
+
+// Reuse means the numbers live in the pooled vector: once it has the room
+// for a line, sorting the line allocates no block as large as the numbers,
+// and no allocation per number, whatever container they might pass through.
+TEST(VectorNotCleared, AWarmCallBuildsNoContainerOfItsOwnForTheNumbers) {
+  const harness::testing::ExactPool exact("the warm vector must be the one the call gets back");
+  constexpr std::size_t kNumbers = 1000;
+  std::string line;
+  for (std::size_t i = 0; i < kNumbers; ++i) line += std::to_string((i * 7) % 10) + " ";  // 2 characters a number
+  const std::string sorted = sort_numbers(line);  // the pooled vector now has room for every number
+  std::string again;
+  std::size_t allocations = 0;
+  const std::size_t largest = harness::testing::largest_allocation_during(
+      [&] { allocations = harness::testing::allocations_during([&] { again = sort_numbers(line); }); });
+  EXPECT_EQ(again, sorted);
+  EXPECT_LT(largest, kNumbers * sizeof(long))
+      << "sorting a line of " << kNumbers << " numbers allocated a block of " << largest << " bytes, the size of the "
+      << "numbers themselves: they were parsed into a new container and the pooled vector, which already had the "
+         "room, was not where the work happened";
+  EXPECT_LT(allocations, kNumbers / 10)
+      << "sorting a line of " << kNumbers << " numbers made " << allocations << " allocations: the numbers passed "
+      << "through a container built afresh on every call";
 }

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "encode.h"
+#include "harness/failing_new.h"
 #include "harness/testing.h"
 
 TEST(PutSkippedOnError, EncodesARecordAsOneLine) {
@@ -48,6 +49,37 @@ TEST(PutSkippedOnError, FailedCallsGiveTheirBufferBack) {
       << "the factory ran " << pool.factory_calls() << " times where the pooled buffer was enough: "
       << "a call that fails never puts its buffer back, so the next call has to make a new one";
   EXPECT_EQ(pool.puts(), pool.gets()) << "every buffer encode() takes from line_buffers must go back to it";
+}
+
+// Not only the refusal: anything that throws between get() and put() must
+// leave the buffer in the pool. Here each allocation encode() makes fails in
+// turn with std::bad_alloc (a full heap, a copy that cannot be made), as a
+// real one can; whichever fails, the buffer goes back.
+TEST(PutSkippedOnError, AnyFailureInsideEncodeStillGivesTheBufferBack) {
+  const harness::testing::ExactPool exact("the warmed-up buffer must be the one each call gets");
+  // Longer than any short-string buffer: the line grows the pooled buffer
+  // and its copy allocates, so the failures land inside encode().
+  const Record record = {{"user", std::string(40, 'a')}, {"note", std::string(60, 'b')}};
+  for (long skip = 0; skip < 100; ++skip) {
+    // Every round from the same start, a pooled buffer with no room yet, so
+    // that round `skip` fails allocation `skip` + 1 of the same sequence.
+    harness::testing::drain(line_buffers);
+    EXPECT_EQ(encode({{"warm", "up"}}), "warm=up;");
+    const harness::testing::PoolActivity pool(line_buffers);
+    bool reached = false;
+    {
+      const harness::testing::FailingAllocation failing(skip);
+      try {
+        encode(record);
+      } catch (const std::bad_alloc&) {  // the failure we made
+      }
+      reached = failing.failed();
+    }
+    ASSERT_EQ(pool.puts(), pool.gets())
+        << "allocation " << skip + 1 << " inside encode() failed with std::bad_alloc, and the buffer never went back "
+        << "to line_buffers: the put is written for the failures you thought of, not on every path out";
+    if (!reached) break;  // encode() made fewer allocations than that: each of them has failed once
+  }
 }
 
 // Giving a buffer back means that buffer, with the room it grew: not a new,

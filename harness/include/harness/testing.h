@@ -17,6 +17,9 @@
 //     not only at the result the call returned.
 //   * allocations_during(f) is the number of heap allocations f made on the
 //     calling thread: reuse means none, whatever the pool's counters say.
+//     largest_allocation_during(f) is the size of the largest of them: a
+//     call that builds its data in a fresh container of the data's size,
+//     and only copies it into the pooled one, shows here.
 //   * on_threads(n, scenario) runs scenario(0) .. scenario(n-1) on n threads
 //     that start together, and returns when all are done: a fix that is
 //     right only on the thread that used an object last shows here.
@@ -99,6 +102,14 @@ std::size_t allocations_during(F&& f) {
   const std::size_t before = allocations_on_this_thread();
   std::forward<F>(f)();
   return allocations_on_this_thread() - before;
+}
+
+// The largest single heap block f() allocated on this thread, in bytes.
+template <class F>
+std::size_t largest_allocation_during(F&& f) {
+  reset_largest_allocation_on_this_thread();
+  std::forward<F>(f)();
+  return largest_allocation_on_this_thread();
 }
 
 template <class Scenario>

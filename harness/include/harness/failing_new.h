@@ -1,0 +1,64 @@
+// harness/failing_new.h — make one chosen allocation fail, to test the paths
+// nobody listed: a full heap, a copy that throws std::bad_alloc.
+//
+// What it promises
+//   * While a harness::testing::FailingAllocation lives on a thread, that
+//     thread's allocations through operator new count down, and the one it
+//     names throws std::bad_alloc, as operator new does when the heap is
+//     exhausted. Every other allocation behaves as before; the next one
+//     after the failure succeeds again.
+//   * The pool's hostile mode keeps its own books with allocations of its
+//     own; those never fail, so the failure lands in the program's code.
+//   * failed() says whether the chosen allocation was reached: a test can
+//     fail each allocation of a call in turn, until a call completes.
+//
+// What it does not promise
+//   * to fail malloc() itself, aligned operator new, or allocations on other
+//     threads;
+//   * AddressSanitizer's check of mismatched new and delete in a program
+//     that includes it: under a sanitizer's allocator this header replaces
+//     the global operator new and delete (so include it in exactly one
+//     source file of a program); without one, the harness's own replacement
+//     (heap_probe.cpp) does the counting.
+#pragma once
+
+#include <cstddef>
+#include <cstdlib>
+#include <new>
+
+#include "harness/heap_probe.h"
+#include "harness/pool_guard.h"
+
+namespace harness::testing {
+
+// For its lifetime, the calling thread's allocation number `skip` + 1 from
+// now on (skip = 0: the next one) throws std::bad_alloc.
+class FailingAllocation {
+ public:
+  explicit FailingAllocation(long skip) {
+    harness::detail::t_allocation_failed = false;
+    harness::detail::t_allocations_before_failure = skip;
+  }
+  ~FailingAllocation() { harness::detail::t_allocations_before_failure = -1; }
+  FailingAllocation(const FailingAllocation&) = delete;
+  FailingAllocation& operator=(const FailingAllocation&) = delete;
+
+  // Whether the chosen allocation happened (and threw).
+  bool failed() const { return harness::detail::t_allocation_failed; }
+};
+
+}  // namespace harness::testing
+
+#if defined(HARNESS_POOL_ASAN) || defined(HARNESS_POOL_TSAN)
+// GCC cannot see that these two are a matched pair and warns about free().
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
+void* operator new(std::size_t size) {
+  if (harness::detail::fail_this_allocation()) throw std::bad_alloc();
+  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+#endif
