@@ -1,5 +1,6 @@
 // Kata 04: an encoder's scratch buffers must have exactly one owner, and must
 // still be there for the next call.
+#include <type_traits>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -41,4 +42,15 @@ TEST(CopiedPool, EachEncoderKeepsItsOwnBuffers) {
   EXPECT_EQ(encode_batch(second, {{"wind", 4}}), "wind=4\n");
   EXPECT_EQ(first.buffers_cached(), 1u) << "encoding with one encoder took the scratch buffer of another";
   EXPECT_EQ(second.buffers_made(), 1u) << "the second encoder should have made its own scratch buffer";
+}
+
+// A pool has identity. An Encoder that can be copied gives its buffers a
+// second owner the moment anyone copies it, whether this program does yet or
+// not, so the type itself must say no (as Go's sync.Pool carries noCopy).
+TEST(CopiedPool, AnEncoderCannotBeCopied) {
+  EXPECT_FALSE(std::is_copy_constructible_v<Encoder>)
+      << "Encoder can still be copied: a copy would share or duplicate the free list, and its buffers would have two "
+         "owners again; delete its copy constructor, even if no caller copies it any more";
+  EXPECT_FALSE(std::is_copy_assignable_v<Encoder>)
+      << "an Encoder can still be assigned from another: delete its copy assignment too";
 }
