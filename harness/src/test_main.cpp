@@ -1,8 +1,12 @@
 // The main() of every kata, solution and harness test binary.
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -38,6 +42,44 @@ bool rerun_in_race_mode() {
   if (rerun && std::strcmp(rerun, "0") == 0) return false;
   return harness::detail::race_mode_seed() == 0 && !GTEST_FLAG_GET(list_tests);
 }
+
+// A program that waits for an object the pool was free to drop waits
+// forever in race mode. Said, and ended, after a limit rather than at the
+// test runner's timeout: five seconds more than four times what the first
+// run took, generous for any program that is only slow.
+class RaceRunWatchdog {
+ public:
+  explicit RaceRunWatchdog(std::chrono::steady_clock::duration first_run)
+      : limit_(std::chrono::seconds(5) + 4 * first_run), thread_([this] { watch(); }) {}
+  ~RaceRunWatchdog() {
+    {
+      const std::lock_guard<std::mutex> lock(mu_);
+      done_ = true;
+    }
+    finished_.notify_one();
+    thread_.join();
+  }
+  RaceRunWatchdog(const RaceRunWatchdog&) = delete;
+  RaceRunWatchdog& operator=(const RaceRunWatchdog&) = delete;
+
+ private:
+  void watch() {
+    std::unique_lock<std::mutex> lock(mu_);
+    if (finished_.wait_for(lock, limit_, [this] { return done_; })) return;
+    std::printf("harness::Pool: the run in race mode did not finish within %lld s: the program waits for an object "
+                "the pool was free to drop or to hand to someone else (POOL_KATAS_RACE_SEED=%llu replays it)\n",
+                static_cast<long long>(std::chrono::duration_cast<std::chrono::seconds>(limit_).count()),
+                static_cast<unsigned long long>(kRerunSeed));
+    std::fflush(stdout);
+    std::_Exit(1);
+  }
+
+  const std::chrono::steady_clock::duration limit_;
+  std::mutex mu_;
+  std::condition_variable finished_;
+  bool done_ = false;
+  std::thread thread_;  // last: it starts once the rest is ready
+};
 #endif
 
 }  // namespace
@@ -53,6 +95,7 @@ int main(int argc, char** argv) {
 #endif
   // The kata tool reads what failed from this file, not from the text above.
   harness::detail::write_results_when_asked();
+  [[maybe_unused]] const auto started = std::chrono::steady_clock::now();
   int status = RUN_ALL_TESTS();
 #if HARNESS_POOL_HOSTILE
   // Green once is not green yet: every test again with the pool using the
@@ -63,6 +106,7 @@ int main(int argc, char** argv) {
   if (status == 0 && rerun_in_race_mode()) {
     std::printf("harness::Pool: every test passed; again in race mode, where the pool drops, moves and collects "
                 "objects as its contract allows\n");
+    const RaceRunWatchdog watchdog(std::chrono::steady_clock::now() - started);
     harness::detail::set_race_mode_seed(kRerunSeed);
     status = RUN_ALL_TESTS();
   }

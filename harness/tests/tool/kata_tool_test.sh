@@ -197,6 +197,20 @@ check "run: exits 1 when the kata fails" $?
 (cd "$suite" && make kata N=02 >/dev/null 2>&1)
 check "make kata: exits 0 when the kata fails" $?
 
+# A kata that passes, then never finishes its second run in race mode: the
+# verdict says so in the participant's words. The fixture prints the lines
+# harness/src/test_main.cpp prints; both must still be there.
+for said in 'harness::Pool: every test passed; again in race mode' 'harness::Pool: the run in race mode did not finish'; do
+  grep -qF "$said" "$root/harness/src/test_main.cpp"
+  check "test_main.cpp still prints: $said" $?
+done
+set_state "$suite/katas/01_forgotten_reset/greeting.sh" broken racehang
+out=$(k run 01 2>&1)
+[ $? -eq 1 ] && printf '%s' "$out" | grep -q 'fails: in race mode it never finished: it waits for an object the pool was free to drop (in ForgottenReset' &&
+  printf '%s' "$out" | grep -q '^Every test passed once, and failed when the pool used its freedom'
+check "run: a kata that hangs only in race mode is told so" $? "$out"
+set_state "$suite/katas/01_forgotten_reset/greeting.sh" racehang broken
+
 out=$(k run 02 2>&1)
 printf '%s\n' "$out" | sed -n 1,3p | grep -c 'ThreadSanitizer: data race\|render.h:15 in render\|render_test.cpp:37' | grep -q '^3$'
 check "run: the summary leads, with both sides of the race" $? "$out"
