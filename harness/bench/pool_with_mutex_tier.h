@@ -4,7 +4,9 @@
 // a pipeline's every get() takes that mutex and, when the overflow is empty,
 // steals from a slot with a process-wide barrier. Plain: the hostile mode
 // (harness/pool_guard.h) is left out, as the benchmarks compile it out of the
-// real pool too. Not used anywhere else; do not include it in a test.
+// real pool too, and so is its Lease, which the benchmarks do not use; its
+// stats() returns the real pool's PoolStats. Not used anywhere else; do not
+// include it in a test.
 #pragma once
 
 #include <atomic>
@@ -18,21 +20,12 @@
 #include <vector>
 
 #include "harness/asymmetric_fence.h"
+#include "harness/pool_core.h"
 #include "harness/thread_index.h"
 
 namespace harness::mutex_tier {
 
-struct PoolStats {
-  std::uint64_t gets = 0;           // calls to get() (and lease())
-  std::uint64_t hits = 0;           // get() calls served from the cache
-  std::uint64_t misses = 0;         // get() calls that found nothing cached (gets == hits + misses)
-  std::uint64_t factory_calls = 0;  // misses that ran the factory (none without a factory)
-  std::uint64_t puts = 0;           // non-empty objects handed back
-  std::size_t cached = 0;           // objects held right now, victim tier included
-};
-
-template <class T>
-class Lease;
+using harness::PoolStats;
 
 template <class T>
 class Pool {
@@ -94,10 +87,6 @@ class Pool {
     T* p = object.release();
     if (!fill_own(mine, p)) put_slow(&mine, p);
   }
-
-  // get() wrapped so that the object goes back to this pool when the lease
-  // ends, on every path out of the caller's scope.
-  Lease<T> lease() { return Lease<T>(*this, get()); }
 
   void collect() {
     std::vector<T*> doomed;
@@ -300,42 +289,6 @@ class Pool {
   mutable std::mutex mu_;
   std::vector<T*> shared_;  // guarded by mu_
   std::vector<T*> victim_;  // guarded by mu_
-};
-
-// Holds one pooled object and puts it back when it goes out of scope.
-// Empty when the pool had nothing to give (no factory); test with if (lease).
-template <class T>
-class Lease {
- public:
-  Lease(Pool<T>& pool, std::unique_ptr<T> object) : pool_(&pool), object_(std::move(object)) {}
-  Lease(Lease&& other) noexcept = default;
-  Lease& operator=(Lease&& other) noexcept {
-    if (this != &other) {
-      give_back();
-      pool_ = other.pool_;
-      object_ = std::move(other.object_);
-    }
-    return *this;
-  }
-  Lease(const Lease&) = delete;
-  Lease& operator=(const Lease&) = delete;
-  ~Lease() { give_back(); }
-
-  T* get() const { return object_.get(); }
-  T& operator*() const { return *object_; }
-  T* operator->() const { return object_.get(); }
-  explicit operator bool() const { return object_ != nullptr; }
-
-  // Keeps the object: it will not go back to the pool.
-  std::unique_ptr<T> release() { return std::move(object_); }
-
- private:
-  void give_back() {
-    if (object_) pool_->put(std::move(object_));
-  }
-
-  Pool<T>* pool_;
-  std::unique_ptr<T> object_;
 };
 
 }  // namespace harness::mutex_tier
