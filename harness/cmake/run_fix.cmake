@@ -3,8 +3,9 @@
 # A wrong fix passes this check when the kata's test rejects it (exits
 # non-zero, or hangs for 20 s). Every run that passes goes again in the
 # pool's race mode (harness/src/test_main.cpp), so this judges both. A
-# right fix passes when the test accepts it three times over in shuffled order (seeds SEED, SEED+1, SEED+2: a failure
-# can be replayed with the same --gtest_random_seed). A gap is a wrong fix
+# right fix passes when the test accepts it three times over in shuffled
+# order (seeds SEED, SEED+1, SEED+2: a failure can be replayed with the
+# same --gtest_random_seed). A gap is a wrong fix
 # that the tests are known to let through (its comment says why it is not
 # caught yet): it passes this check while the test still accepts it, so the
 # gap stays on record, and fails once the test rejects it, so that it is

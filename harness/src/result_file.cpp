@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include "harness/pool_guard.h"
+
 namespace harness::detail {
 
 namespace {
@@ -40,6 +42,14 @@ class ResultFile : public ::testing::EmptyTestEventListener {
   explicit ResultFile(std::FILE* out) : out_(out) {}
   ~ResultFile() override { std::fclose(out_); }
 
+  void OnTestProgramStart(const ::testing::UnitTest&) override {
+#if HARNESS_POOL_HOSTILE
+    record(race_mode_seed() != 0 ? "run\trace-mode" : "run\tplain");
+#else
+    record("run\tplain");
+#endif
+  }
+
   void OnTestStart(const ::testing::TestInfo& test) override {
     current_ = name(test);
     record("started\t" + current_);
@@ -63,6 +73,8 @@ class ResultFile : public ::testing::EmptyTestEventListener {
     record(std::string("done\t") + (unit.Passed() ? "passed" : "failed"));
   }
 
+  void unfinished(long long seconds) { record("unfinished\t" + current_ + "\t" + std::to_string(seconds)); }
+
  private:
   static std::string name(const ::testing::TestInfo& test) {
     return std::string(test.test_suite_name()) + "." + test.name();
@@ -78,6 +90,9 @@ class ResultFile : public ::testing::EmptyTestEventListener {
   std::string current_ = "(outside a test)";
 };
 
+// The writer, once registered (GoogleTest owns it).
+ResultFile* the_file = nullptr;
+
 }  // namespace
 
 void write_results_when_asked() {
@@ -88,7 +103,12 @@ void write_results_when_asked() {
     std::fprintf(stderr, "cannot write the results to KATA_RESULT_FILE=%s\n", path);
     std::exit(2);
   }
-  ::testing::UnitTest::GetInstance()->listeners().Append(new ResultFile(out));
+  the_file = new ResultFile(out);
+  ::testing::UnitTest::GetInstance()->listeners().Append(the_file);
+}
+
+void record_unfinished(long long seconds) {
+  if (the_file) the_file->unfinished(seconds);
 }
 
 }  // namespace harness::detail

@@ -71,6 +71,7 @@ class RaceRunWatchdog {
                 static_cast<long long>(std::chrono::duration_cast<std::chrono::seconds>(limit_).count()),
                 static_cast<unsigned long long>(kRerunSeed));
     std::fflush(stdout);
+    harness::detail::record_unfinished(std::chrono::duration_cast<std::chrono::seconds>(limit_).count());
     std::_Exit(1);
   }
 

@@ -198,11 +198,11 @@ check "run: exits 1 when the kata fails" $?
 check "make kata: exits 0 when the kata fails" $?
 
 # A kata that passes, then never finishes its second run in race mode: the
-# verdict says so in the participant's words. The fixture prints the lines
-# harness/src/test_main.cpp prints; both must still be there.
-for said in 'harness::Pool: every test passed; again in race mode' 'harness::Pool: the run in race mode did not finish'; do
-  grep -qF "$said" "$root/harness/src/test_main.cpp"
-  check "test_main.cpp still prints: $said" $?
+# verdict says so in the participant's words. The fixture writes the records
+# harness/src/result_file.cpp writes; they must still be written there.
+for record in 'run\trace-mode' 'unfinished\t'; do
+  grep -qF "\"$record" "$root/harness/src/result_file.cpp"
+  check "result_file.cpp still writes the record $record" $?
 done
 set_state "$suite/katas/01_forgotten_reset/greeting.sh" broken racehang
 out=$(k run 01 2>&1)
