@@ -11,6 +11,8 @@
 //     own; those never fail, so the failure lands in the program's code.
 //   * failed() says whether the chosen allocation was reached: a test can
 //     fail each allocation of a call in turn, until a call completes.
+//   * kWorksInThisBuild says whether allocations can be made to fail at all
+//     in this build; a test that needs it skips when it is false.
 //
 // What it does not promise
 //   * to fail malloc() itself, aligned operator new, or allocations on other
@@ -19,7 +21,10 @@
 //     that includes it: under a sanitizer's allocator this header replaces
 //     the global operator new and delete (so include it in exactly one
 //     source file of a program); without one, the harness's own replacement
-//     (heap_probe.cpp) does the counting.
+//     (heap_probe.cpp) does the counting;
+//   * anything under Clang's ThreadSanitizer: Clang links that runtime into
+//     the program with a strong operator new of its own, so a second one does
+//     not link (GCC's runtime is a shared library, and ours takes precedence).
 #pragma once
 
 #include <cstddef>
@@ -28,6 +33,12 @@
 
 #include "harness/heap_probe.h"
 #include "harness/pool_guard.h"
+
+#if defined(HARNESS_POOL_TSAN) && defined(__clang__)
+#define HARNESS_FAILING_NEW_WORKS 0
+#else
+#define HARNESS_FAILING_NEW_WORKS 1
+#endif
 
 namespace harness::testing {
 
@@ -43,13 +54,17 @@ class FailingAllocation {
   FailingAllocation(const FailingAllocation&) = delete;
   FailingAllocation& operator=(const FailingAllocation&) = delete;
 
+  // False where nothing can be made to fail (see the header's contract): a
+  // test that relies on failures must skip rather than pass without any.
+  static constexpr bool kWorksInThisBuild = HARNESS_FAILING_NEW_WORKS;
+
   // Whether the chosen allocation happened (and threw).
   bool failed() const { return harness::detail::t_allocation_failed; }
 };
 
 }  // namespace harness::testing
 
-#if defined(HARNESS_POOL_ASAN) || defined(HARNESS_POOL_TSAN)
+#if (defined(HARNESS_POOL_ASAN) || defined(HARNESS_POOL_TSAN)) && HARNESS_FAILING_NEW_WORKS
 // GCC cannot see that these two are a matched pair and warns about free().
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete"
