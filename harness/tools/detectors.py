@@ -14,7 +14,9 @@ from them too).
   detectors.py --check [--katas 01,06] [--detectors address,cppcheck]
       measure that subset again and compare its verdicts (not its timings)
       with the .tsv; check that the .md and README lines are what the .tsv
-      gives. Exit 1 on any difference. (ctest -L harness runs this.)
+      gives, and that no kata's files changed since its rows were measured
+      (docs/detectors.sources). Exit 1 on any difference. (ctest -L harness
+      runs this.)
 
 The detectors (DETECTORS below): the plain build (no sanitizer, -O2, N runs),
 ASan + UBSan + LSan, TSan, UBSan alone, Valgrind memcheck and Helgrind (on the
@@ -29,12 +31,19 @@ results file the test main writes, Valgrind's XML, GCC's JSON diagnostics,
 clang-tidy's exported fixes, cppcheck's XML; only the sanitizers have no
 structured output, and their SUMMARY line has one grammar.
 
+docs/detectors.sources holds, for each kata, a digest of its files and its
+solution's (not the READMEs, which the matrix writes): measuring every
+detector of a kata records it, and --check names each kata whose files have
+changed since. The harness is not in the digest: a change to the pool asks
+for a full `make detectors` by judgement, not by this check.
+
 Does not promise: that a static tool's "warns" points at the bug (the .md
 says which do); timings are of this machine, two jobs at a time.
 """
 
 import argparse
 import concurrent.futures
+import hashlib
 import json
 import os
 import re
@@ -493,6 +502,42 @@ def row(kata, subject, detector, cell):
     return "\t".join(f.replace("\t", " ") for f in fields)
 
 
+def sources_digest(kata):
+    """A digest of what the matrix measured for KATA: every file in its folder
+    and its solution's, READMEs aside (the matrix writes a line into those)."""
+    digest = hashlib.sha256()
+    for subject in ("kata", "solution"):
+        folder = kata.folder(subject)
+        for name in sorted(os.listdir(folder)):
+            if name == "README.md" or not os.path.isfile(os.path.join(folder, name)):
+                continue
+            digest.update(f"{subject}/{name}\0".encode())
+            with open(os.path.join(folder, name), "rb") as source:
+                digest.update(source.read())
+            digest.update(b"\0")
+    return digest.hexdigest()[:16]
+
+
+def read_sources(path):
+    """{number: digest} as recorded in docs/detectors.sources."""
+    recorded = {}
+    if os.path.exists(path):
+        with open(path) as table:
+            for line in table:
+                if line.strip() and not line.startswith("#"):
+                    number, digest = line.split()[:2]
+                    recorded[number] = digest
+    return recorded
+
+
+def write_sources(path, recorded):
+    with open(path, "w") as table:
+        table.write("# The files each kata's rows of detectors.tsv were measured on: a digest of\n"
+                    "# the kata's and its solution's files (harness/tools/detectors.py writes it).\n")
+        for number in sorted(recorded):
+            table.write(f"{number}\t{recorded[number]}\n")
+
+
 def read_tsv(path):
     """(comment lines, {(number, subject, detector): fields})"""
     comments, rows = [], {}
@@ -789,6 +834,11 @@ def main():
             comments = tool_versions(args.runs)
         with open(tsv_path, "w") as table:
             table.write(tsv_text(comments, rows))
+        if set(detectors) == set(NAMES):  # a kata's digest stands for all of its rows
+            sources_path = os.path.join(args.docs, "detectors.sources")
+            recorded = read_sources(sources_path)
+            recorded.update({kata.number: sources_digest(kata) for kata in chosen})
+            write_sources(sources_path, recorded)
     for path, text in outputs(args.docs, katas, comments, rows).items():
         if not os.path.exists(path) or open(path).read() != text:
             with open(path, "w") as out:
@@ -830,6 +880,11 @@ def check(build, docs, katas, chosen, detectors, comments, rows, runs, tsv_path)
         if not os.path.exists(path) or open(path).read() != text:
             problems.append(f"{relative(path)} is not what {relative(tsv_path)} gives: run python3 "
                             "harness/tools/detectors.py --render")
+    recorded_sources = read_sources(os.path.join(docs, "detectors.sources"))
+    for kata in katas:
+        if recorded_sources.get(kata.number) != sources_digest(kata):
+            problems.append(f"kata {kata.number}'s files (or its solution's) changed since the matrix measured "
+                            f"them: run harness/tools/kata detectors --katas {kata.number}")
     fresh = measure_all(build, chosen, detectors, runs, 2)
     for key, fields in sorted(fresh.items()):
         if tool_missing(key[2]):

@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include "harness/heap_probe.h"
 #include "harness/testing.h"
 #include "task.h"
 
@@ -114,4 +115,24 @@ TEST(JobReturnedTooEarly, TheWorkIsDoneInThePooledJob) {
       << "the pooled job came back without the room the result needed: the result was built somewhere else, "
          "or moved out of the job, so every task allocates again";
   jobs.put(std::move(pooled));
+}
+
+// A finished task gives its job back and keeps nothing else alive: a job kept
+// outside the pool (the original held on to while a copy goes back in its
+// place, say) is memory that grows with every task.
+TEST(JobReturnedTooEarly, FinishedTasksLeaveNothingBehind) {
+  const harness::testing::ExactPool exact("counts what stays alive: race mode may drop a put() job");
+  const std::string input(4096, 'x');
+  {
+    Task warm_up(input);  // from here on the pool holds a job with room for the input
+    EXPECT_EQ(warm_up.result(), std::string(4096, 'X'));
+  }
+  const long long before = static_cast<long long>(harness::live_heap_bytes());
+  for (int i = 0; i < 20; ++i) {
+    Task task(input);
+    EXPECT_EQ(task.result(), std::string(4096, 'X'));
+  }
+  const long long grown = static_cast<long long>(harness::live_heap_bytes()) - before;
+  EXPECT_LT(grown, 32 * 1024) << "after 20 tasks of 4 KiB each the program holds " << grown / 1024
+                              << " KiB more than before: each task left a job, or a copy of one, alive outside the pool";
 }
