@@ -121,7 +121,7 @@ TEST(JobReturnedTooEarly, TheWorkIsDoneInThePooledJob) {
 // outside the pool (the original held on to while a copy goes back in its
 // place, say) is memory that grows with every task.
 TEST(JobReturnedTooEarly, FinishedTasksLeaveNothingBehind) {
-  const harness::testing::ExactPool exact("counts what stays alive: race mode may drop a put() job");
+  const harness::testing::ExactPool exact("counts what stays alive: race mode may leave several jobs cached in other tiers");
   const std::string input(4096, 'x');
   {
     Task warm_up(input);  // from here on the pool holds a job with room for the input
