@@ -1,10 +1,11 @@
-# cmake -DBINARY=<kata binary> -DNUMBER=NN -DKATAS=<build>/katas.tsv -P selfcheck.cmake
+# cmake -DBINARY=<kata binary> -DNUMBER=NN -DKATAS=<build>/katas.tsv [-DARGS=<a;b>] -P selfcheck.cmake
 #
 # Passes only when the unfixed kata fails for the reason it was written for:
 # a non-zero exit status AND output matching the signature the manifest
 # declares (read from katas.tsv, which CMake writes from the manifest). A kata
 # that passes, hangs, or fails some other way is a defect of the suite, and
-# this says which.
+# this says which. ARGS go to the test binary (harness/tools/soak.sh passes a
+# shuffled order's seed).
 
 include(${CMAKE_CURRENT_LIST_DIR}/output_tail.cmake)
 
@@ -22,7 +23,7 @@ if(NOT EXISTS "${BINARY}")
   message(FATAL_ERROR "selfcheck: kata ${NUMBER} was not built (${BINARY} is missing): does it still compile?")
 endif()
 
-execute_process(COMMAND "${BINARY}" RESULT_VARIABLE status OUTPUT_VARIABLE output ERROR_VARIABLE output
+execute_process(COMMAND "${BINARY}" ${ARGS} RESULT_VARIABLE status OUTPUT_VARIABLE output ERROR_VARIABLE output
                 TIMEOUT ${seconds})
 
 if(status STREQUAL "0")
