@@ -71,6 +71,7 @@ function(pool_katas_wrong_fix_pch flavour)
   target_include_directories(wrongfix_pch_${flavour} PRIVATE ${CMAKE_SOURCE_DIR}/harness/include)
   target_link_libraries(wrongfix_pch_${flavour} PRIVATE GTest::gtest Threads::Threads)
   target_precompile_headers(wrongfix_pch_${flavour} PRIVATE ${POOL_KATAS_PCH_HEADERS})
+  pool_katas_pch_code(wrongfix_pch_${flavour} ${flags} ${fix_flags})
 endfunction()
 
 function(pool_katas_add_wrong_fixes number slug flavour)
@@ -114,6 +115,9 @@ function(pool_katas_add_wrong_fixes number slug flavour)
     set_source_files_properties(${copies} PROPERTIES COMPILE_OPTIONS "${fix_flags}")
     pool_katas_wrong_fix_pch(${flavour})
     target_precompile_headers(${target} REUSE_FROM wrongfix_pch_${flavour})
+    if(TARGET wrongfix_pch_${flavour}_pch_code)
+      target_link_libraries(${target} PRIVATE wrongfix_pch_${flavour}_pch_code)
+    endif()
     add_dependencies(wrong_fixes ${target})
     add_test(NAME wrongfix.${number}.${fix}.${kind}
              COMMAND ${CMAKE_COMMAND} -DBINARY=$<TARGET_FILE:${target}> -DEXPECT=${kind}
