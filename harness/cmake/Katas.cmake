@@ -35,7 +35,10 @@ function(pool_katas_add_kata number slug flavour)
     message(STATUS "pool-katas: kata ${number} is declared but katas/${name}/ does not exist yet; skipped")
     return()
   endif()
-  file(GLOB test_sources CONFIGURE_DEPENDS ${kata_dir}/*_test.cpp)
+  # Not CONFIGURE_DEPENDS: that would run CMake on every save to look again
+  # (harness/cmake/WrongFixes.cmake says more). A kata's test files are read
+  # when CMake configures; the gate configures again before it builds.
+  file(GLOB test_sources ${kata_dir}/*_test.cpp)
   if(NOT test_sources)
     message(STATUS "pool-katas: katas/${name}/ has no *_test.cpp yet; skipped")
     return()

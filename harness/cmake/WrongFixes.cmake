@@ -81,9 +81,15 @@ function(pool_katas_add_wrong_fixes number slug flavour)
     return()
   endif()
   set(kata_dir ${CMAKE_SOURCE_DIR}/katas/${name})
-  file(GLOB kata_files CONFIGURE_DEPENDS ${kata_dir}/*)
+  # Plain globs, read when CMake configures: a CONFIGURE_DEPENDS glob makes
+  # every build, a participant's save included, run CMake first to check the
+  # folders again (70 ms a save). A patch added or removed changes its
+  # folder's time, which re-runs the configure step (below); the gate
+  # configures every tree again before it builds (harness/tools/kata).
+  file(GLOB kata_files ${kata_dir}/*)
   file(GLOB test_sources RELATIVE ${kata_dir} ${kata_dir}/*_test.cpp)
-  file(GLOB patches CONFIGURE_DEPENDS ${patch_dir}/*)
+  file(GLOB patches ${patch_dir}/*)
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${patch_dir})
   math(EXPR selfcheck_seconds "${POOL_KATAS_RUN_SECONDS} + 30")
   foreach(patch IN LISTS patches)
     get_filename_component(file ${patch} NAME)

@@ -41,7 +41,7 @@ class PatternBody : public Body {
 };
 
 constexpr std::size_t kNormal = 4 * 1024;          // a typical upload: 64 lines
-constexpr std::size_t kGiant = 4 * harness::kMiB;   // a hostile one: four times kMaxBody
+constexpr std::size_t kGiant = 3 * harness::kMiB;   // a hostile one: three times kMaxBody
 
 long long live_bytes() { return static_cast<long long>(harness::live_heap_bytes()); }
 
