@@ -19,13 +19,13 @@ struct Payload {
 
 // Rows "id,amount" (amount = id % 100) until the payload is `size` bytes long.
 // Each id is a long zero-padded reference, as an order number might be: rows
-// of about 130 bytes keep a 10 MiB payload quick to make and to total
+// of about 1 KiB keep a 10 MiB payload quick to make and to total
 // unoptimised (a participant waits for this test on every save).
 Payload make_payload(std::size_t size) {
   Payload payload;
   std::string text;
-  text.reserve(size + 128);  // allocated once, so its size on the heap is known
-  const std::string reference_prefix(120, '0');
+  text.reserve(size + 1024);  // allocated once, so its size on the heap is known
+  const std::string reference_prefix(1000, '0');
   for (std::size_t id = 0; text.size() < size; ++id) {
     const long long amount = static_cast<long long>(id % 100);
     text += reference_prefix;
