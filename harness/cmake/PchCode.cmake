@@ -17,7 +17,8 @@
 # What it needs:
 #   - OWNER has target_precompile_headers() of its own; the targets that
 #     REUSE_FROM it link OWNER_pch_code_link (the harness's flavours pass it
-#     on to whatever links them).
+#     on to whatever links them). That target always exists: where the code
+#     is not compiled once it links nothing, so callers need no test.
 #   - FLAGS are the options OWNER's header is compiled with (sanitizers,
 #     -O, -g): the object is instrumented like the code it stands in for.
 #   - The object holds every inline function of the header, used or not, and
@@ -29,6 +30,7 @@
 #     to 3.25 at least); if that ever moves, the object's build stops and
 #     names the missing file.
 function(pool_katas_pch_code owner)
+  add_library(${owner}_pch_code_link INTERFACE)
   # Not with libc++ (the gate's third tree, never the workshop's): there
   # GoogleTest is built here without sanitizers, and the object's
   # instrumented std::vector code, annotated for AddressSanitizer's
@@ -66,7 +68,6 @@ function(pool_katas_pch_code owner)
     set_target_properties(${link_item} PROPERTIES LINKER_LANGUAGE CXX)
     add_dependencies(${link_item} ${owner}_pch_code)
   endif()
-  add_library(${owner}_pch_code_link INTERFACE)
   target_link_libraries(${owner}_pch_code_link INTERFACE ${link_item})
   target_link_options(${owner}_pch_code_link INTERFACE -Wl,--gc-sections)
 endfunction()

@@ -121,9 +121,7 @@ function(pool_katas_add_wrong_fixes number slug flavour)
     set_source_files_properties(${copies} PROPERTIES COMPILE_OPTIONS "${fix_flags}")
     pool_katas_wrong_fix_pch(${flavour})
     target_precompile_headers(${target} REUSE_FROM wrongfix_pch_${flavour})
-    if(TARGET wrongfix_pch_${flavour}_pch_code_link)
-      target_link_libraries(${target} PRIVATE wrongfix_pch_${flavour}_pch_code_link)
-    endif()
+    target_link_libraries(${target} PRIVATE wrongfix_pch_${flavour}_pch_code_link)
     add_dependencies(wrong_fixes ${target})
     add_test(NAME wrongfix.${number}.${fix}.${kind}
              COMMAND ${CMAKE_COMMAND} -DBINARY=$<TARGET_FILE:${target}> -DEXPECT=${kind}
