@@ -54,3 +54,37 @@ TEST(PooledMutex, CallersTakeTurns) {
   EXPECT_FALSE(bob_got_in_while_alice_was_inside) << "try_with_lock() let bob in while alice was still inside with_lock()";
   EXPECT_EQ(journal, (std::vector<std::string>{"alice", "bob"})) << "alice and bob were inside at the same time and wrote the shared journal together";
 }
+
+// The same with the calls swapped: a caller that got in with try_with_lock()
+// keeps everyone out until it leaves, exactly as with_lock() does. Checking
+// that nobody is inside and then running f without the lock is not enough.
+TEST(PooledMutex, ACallerInsideTryWithLockKeepsOthersOut) {
+  std::vector<std::string> journal;  // shared by both callers, guarded by the lock alone
+  std::latch alice_is_inside(1);
+  std::latch bob_has_tried(1);
+  bool alice_got_in = false;
+  bool bob_got_in_while_alice_was_inside = false;
+
+  std::thread alice([&] {
+    alice_got_in = try_with_lock([&] {
+      alice_is_inside.count_down();
+      journal.push_back("alice");
+      bob_has_tried.wait();
+    });
+    if (!alice_got_in) alice_is_inside.count_down();  // so that bob does not wait for ever
+  });
+  std::thread bob([&] {
+    alice_is_inside.wait();
+    bob_got_in_while_alice_was_inside = try_with_lock([&] { journal.push_back("bob"); });
+    bob_has_tried.count_down();
+    if (!bob_got_in_while_alice_was_inside) with_lock([&] { journal.push_back("bob"); });
+  });
+  alice.join();
+  bob.join();
+
+  ASSERT_TRUE(alice_got_in) << "try_with_lock() turned alice away although nobody else was inside";
+  EXPECT_FALSE(bob_got_in_while_alice_was_inside)
+      << "try_with_lock() let bob in while alice was still inside try_with_lock(): getting in must mean holding "
+         "the lock until f returns";
+  EXPECT_EQ(journal, (std::vector<std::string>{"alice", "bob"})) << "alice and bob were inside at the same time and wrote the shared journal together";
+}

@@ -27,7 +27,8 @@ TEST(BufferSharedAcrossThreads, ManyReportsInARow) {
 // Each half of a report is formatted in a pooled buffer of its own, so that
 // the two halves can be formatted at the same time: two gets per report. (One
 // buffer that the threads take turns with makes them wait for each other.)
-// After the warm-up the pool holds buffers, so the gets are served from it.
+// After the warm-up the pool holds buffers, so the gets are served from it;
+// every buffer a report takes goes back, or the next report makes it again.
 TEST(BufferSharedAcrossThreads, ReportsAreFormattedInPooledBuffers) {
   const harness::testing::ExactPool exact("counts reuse: a put() that race mode drops would count as a miss");
   build_report("warm-up", "warm-up");
@@ -36,6 +37,9 @@ TEST(BufferSharedAcrossThreads, ReportsAreFormattedInPooledBuffers) {
   EXPECT_GE(pool.gets(), 10u) << "each half of a report should be formatted in a buffer of its own from text_buffers "
                                  "(two per report), so that neither half waits for the other";
   EXPECT_GE(pool.hits(), 5u) << "reports should reuse the pooled buffers instead of making new ones";
+  EXPECT_EQ(pool.puts(), pool.gets()) << "5 reports took " << pool.gets() << " buffers from the pool and gave back "
+                                      << pool.puts() << ": a buffer one of the threads took was not put back, so "
+                                         "the next report has to make it again";
 }
 
 // The pool is there so that the text is formatted in a reused buffer, which

@@ -79,6 +79,17 @@ TEST(JobReturnedTooEarly, AResultStaysIntactWhileTheNextTaskRuns) {
   EXPECT_EQ(read_by_b, "BOB");
 }
 
+// A caller may give up on a task without asking for its result. Its job must
+// still stay with the worker until the worker is done with it: a job that goes
+// back to the pool while the worker still writes it is a job two holders share.
+TEST(JobReturnedTooEarly, ATaskDroppedUnreadKeepsItsJobUntilTheWorkerIsDone) {
+  for (int i = 0; i < 3; ++i) {
+    Task dropped("never read");
+  }
+  Task task("read");
+  EXPECT_EQ(task.result(), "READ");
+}
+
 TEST(JobReturnedTooEarly, AppliesTheCallersMap) {
   Task task("a-b-c", [](char c) { return c == '-' ? '+' : c; });
   EXPECT_EQ(task.result(), "a+b+c");

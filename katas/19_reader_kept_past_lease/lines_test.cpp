@@ -72,7 +72,8 @@ TEST(ReaderKeptPastLease, AFinishedViewLeavesItsReaderToTheNextText) {
 }
 
 // The borrow lasts exactly as long as the view: while a view is alive its
-// reader is out of the pool, and once the view is gone the reader is back.
+// reader is out of the pool, and once the view is gone the reader is back,
+// whether the caller read it to the end or gave up on it early.
 TEST(ReaderKeptPastLease, AViewHoldsItsPooledReaderUntilItIsGone) {
   const harness::testing::ExactPool exact("looks at what the call left in the pool: race mode may drop or move it");
   harness::testing::drain(line_readers);
@@ -84,6 +85,13 @@ TEST(ReaderKeptPastLease, AViewHoldsItsPooledReaderUntilItIsGone) {
     EXPECT_EQ(read_all(lines), (LineList{"one", "two"}));
   }
   EXPECT_EQ(line_readers.stats().cached, 1u) << "once the view is gone, its reader must be back in the pool";
+  {
+    Lines lines = lines_of("one\ntwo");
+    EXPECT_EQ(lines.next(), std::optional<std::string_view>("one"));
+  }  // given up after one line of two
+  EXPECT_EQ(line_readers.stats().cached, 1u)
+      << "a view given up before the end of its text did not give its reader back when it went: the reader goes "
+         "back on one path only, and every view a caller abandons costs the pool a reader";
 }
 
 // However many views are open at once, each keeps its own place: a view that
