@@ -17,6 +17,7 @@ function short_function(text,    enclosing) {
   sub(/^ *#[0-9]+ +(0x[0-9a-f]+ in )?/, "", text)  # frame number and address
   sub(" +[^ ]*" dir ".*$", "", text)                # the location and module
   gsub(/\[abi:cxx11\]/, "", text)
+  gsub(/\(anonymous namespace\)::/, "", text)       # a test file's helpers
   # "Task::Task(args)::{lambda()#1}::operator()()": the lambda in Task::Task.
   if (match(text, /::[{<]lambda/)) {
     enclosing = substr(text, 1, RSTART - 1)
@@ -29,6 +30,12 @@ function short_function(text,    enclosing) {
     text = substr(text, 1, RLENGTH - length("_Test::TestBody"))
     sub(/_/, ".", text)
     return "the test " text
+  }
+  # Clang's "take_turns(how)::$_3::operator()() const": the lambda in take_turns.
+  if (match(text, /::\$_[0-9]+::operator\(\)/)) {
+    enclosing = substr(text, 1, RSTART - 1)
+    sub(/\(.*$/, "", enclosing)
+    return "the lambda in " enclosing
   }
   gsub(/operator\(\)/, "operator@@", text)          # keep the call operator's ()
   sub(/\(.*$/, "", text)                            # arguments, path and module
