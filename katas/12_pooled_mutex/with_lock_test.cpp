@@ -1,7 +1,10 @@
 // Kata 12: with_lock() and try_with_lock() must let only one caller at a time
 // into the critical section, so that state the callers share needs no other
 // protection.
+#include <chrono>
+#include <condition_variable>
 #include <latch>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -23,19 +26,41 @@ namespace {
 
 enum class AliceGoesIn { kWithLock, kWithTryWithLock };
 
+// Raised once; waited for with a time limit, so that a caller who never
+// raises it fails the test with a message instead of hanging it.
+class Signal {
+ public:
+  void raise() {
+    const std::lock_guard<std::mutex> hold(mutex_);  // notified under the lock, as Helgrind expects
+    raised_ = true;
+    raised_changed_.notify_all();
+  }
+  bool wait_for(std::chrono::seconds limit) {
+    std::unique_lock<std::mutex> hold(mutex_);
+    return raised_changed_.wait_for(hold, limit, [this] { return raised_; });
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable raised_changed_;
+  bool raised_ = false;
+};
+
 // What two callers saw when they tried to take turns.
 struct Turns {
   bool alice_got_in = false;
+  bool bob_was_answered_at_once = false;  // his try_with_lock() returned while alice was inside
   bool bob_got_in_while_alice_was_inside = false;
   std::vector<std::string> journal;  // shared by both callers, guarded by the lock alone
 };
 
 // Alice goes in (with with_lock() or with try_with_lock(), as told), lets
 // Bob go, writes the shared journal, and stays inside until Bob has tried to
-// get in too. A working lock turns Bob away; he then queues with with_lock()
-// and writes after Alice has left, ordered by the lock. If Bob gets in at
-// once, nothing orders Alice's write against his and ThreadSanitizer reports
-// it on every run, whichever thread is faster.
+// get in too (five seconds at most: a try_with_lock() that waits for the lock
+// would otherwise hang the test). A working lock turns Bob away at once; he
+// then queues with with_lock() and writes after Alice has left, ordered by
+// the lock. If Bob gets in at once, nothing orders Alice's write against his
+// and ThreadSanitizer reports it on every run, whichever thread is faster.
 //
 // The journal is a vector of names, not one string: ThreadSanitizer remembers
 // four accesses per 8 bytes, and libc++ keeps a short string's length and its
@@ -47,14 +72,14 @@ Turns take_turns(AliceGoesIn how) {
   struct {
     Turns turns;
     std::latch alice_is_inside{1};
-    std::latch bob_has_tried{1};
+    Signal bob_has_tried;
   } scene;
 
   std::thread alice([&scene, how] {
     const auto inside = [&scene] {
       scene.alice_is_inside.count_down();
       scene.turns.journal.push_back("alice");
-      scene.bob_has_tried.wait();
+      scene.turns.bob_was_answered_at_once = scene.bob_has_tried.wait_for(std::chrono::seconds(5));
     };
     if (how == AliceGoesIn::kWithLock) {
       with_lock(inside);
@@ -67,7 +92,7 @@ Turns take_turns(AliceGoesIn how) {
   std::thread bob([&scene] {
     scene.alice_is_inside.wait();
     scene.turns.bob_got_in_while_alice_was_inside = try_with_lock([&scene] { scene.turns.journal.push_back("bob"); });
-    scene.bob_has_tried.count_down();
+    scene.bob_has_tried.raise();
     if (!scene.turns.bob_got_in_while_alice_was_inside) with_lock([&scene] { scene.turns.journal.push_back("bob"); });
   });
   alice.join();
@@ -79,6 +104,9 @@ Turns take_turns(AliceGoesIn how) {
 
 TEST(PooledMutex, CallersTakeTurns) {
   const Turns turns = take_turns(AliceGoesIn::kWithLock);
+  ASSERT_TRUE(turns.bob_was_answered_at_once)
+      << "try_with_lock() made bob wait while alice was inside: it must give up at once and return false, not "
+         "wait for the lock";
   EXPECT_FALSE(turns.bob_got_in_while_alice_was_inside)
       << "try_with_lock() let bob in while alice was still inside with_lock()";
   EXPECT_EQ(turns.journal, (std::vector<std::string>{"alice", "bob"}))
@@ -91,6 +119,9 @@ TEST(PooledMutex, CallersTakeTurns) {
 TEST(PooledMutex, ACallerInsideTryWithLockKeepsOthersOut) {
   const Turns turns = take_turns(AliceGoesIn::kWithTryWithLock);
   ASSERT_TRUE(turns.alice_got_in) << "try_with_lock() turned alice away although nobody else was inside";
+  ASSERT_TRUE(turns.bob_was_answered_at_once)
+      << "try_with_lock() made bob wait while alice was inside: it must give up at once and return false, not "
+         "wait for the lock";
   EXPECT_FALSE(turns.bob_got_in_while_alice_was_inside)
       << "try_with_lock() let bob in while alice was still inside try_with_lock(): getting in must mean holding "
          "the lock until f returns";
