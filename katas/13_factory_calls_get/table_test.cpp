@@ -2,11 +2,13 @@
 // the pool that is built once and then reused.
 #include <cstddef>
 #include <memory>
+#include <new>
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
 
+#include "harness/failing_new.h"
 #include "harness/testing.h"
 #include "table.h"
 
@@ -48,4 +50,31 @@ TEST(FactoryCallsGet, EveryFormatterInThePoolHasItsHeader) {
         << "the pool holds a formatter without its header: one was put back before it was fully built";
   }
   for (std::unique_ptr<RowFormatter>& formatter : all) row_formatters.put(std::move(formatter));
+}
+
+// Running out of memory while the pool makes a formatter must not spoil the
+// formatters made after it. Each allocation of a formatter's making fails in
+// turn with std::bad_alloc (a full heap); after each failure, a new formatter
+// still comes with its header. A flag the constructor sets and clears around
+// its work, for one, stays set when the work throws.
+TEST(FactoryCallsGet, AFormatterThatFailedToBuildLeavesTheNextOnesWhole) {
+  if (!harness::testing::FailingAllocation::kWorksInThisBuild) GTEST_SKIP() << "this build cannot make an allocation fail";
+  const harness::testing::ExactPool exact("each round must make a new formatter: nothing may be cached");
+  for (long skip = 0; skip < 100; ++skip) {
+    harness::testing::drain(row_formatters);  // the next table makes a formatter
+    bool reached = false;
+    {
+      const harness::testing::FailingAllocation failing(skip);
+      try {
+        format_table({{"1", "alice"}});
+      } catch (const std::bad_alloc&) {  // the failure we made
+      }
+      reached = failing.failed();
+    }
+    harness::testing::drain(row_formatters);
+    ASSERT_EQ(format_table({}), "id    name      \n")
+        << "allocation " << skip + 1 << " failed while a formatter was being made, and the formatter made after it "
+        << "has no header: the failure left behind something the constructor had set up";
+    if (!reached) break;  // format_table() made fewer allocations than that: each of them has failed once
+  }
 }
