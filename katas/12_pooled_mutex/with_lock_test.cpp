@@ -2,15 +2,14 @@
 // into the critical section, so that state the callers share needs no other
 // protection.
 #include <chrono>
-#include <condition_variable>
 #include <latch>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
 
+#include "harness/testing.h"
 #include "with_lock.h"
 
 TEST(PooledMutex, RunsTheCriticalSection) {
@@ -25,26 +24,6 @@ TEST(PooledMutex, RunsTheCriticalSection) {
 namespace {
 
 enum class AliceGoesIn { kWithLock, kWithTryWithLock };
-
-// Raised once; waited for with a time limit, so that a caller who never
-// raises it fails the test with a message instead of hanging it.
-class Signal {
- public:
-  void raise() {
-    const std::lock_guard<std::mutex> hold(mutex_);  // notified under the lock, as Helgrind expects
-    raised_ = true;
-    raised_changed_.notify_all();
-  }
-  bool wait_for(std::chrono::seconds limit) {
-    std::unique_lock<std::mutex> hold(mutex_);
-    return raised_changed_.wait_for(hold, limit, [this] { return raised_; });
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable raised_changed_;
-  bool raised_ = false;
-};
 
 // What two callers saw when they tried to take turns.
 struct Turns {
@@ -72,7 +51,7 @@ Turns take_turns(AliceGoesIn how) {
   struct {
     Turns turns;
     std::latch alice_is_inside{1};
-    Signal bob_has_tried;
+    harness::testing::TimedLatch bob_has_tried{1};
   } scene;
 
   std::thread alice([&scene, how] {
@@ -92,7 +71,7 @@ Turns take_turns(AliceGoesIn how) {
   std::thread bob([&scene] {
     scene.alice_is_inside.wait();
     scene.turns.bob_got_in_while_alice_was_inside = try_with_lock([&scene] { scene.turns.journal.push_back("bob"); });
-    scene.bob_has_tried.raise();
+    scene.bob_has_tried.count_down();
     if (!scene.turns.bob_got_in_while_alice_was_inside) with_lock([&scene] { scene.turns.journal.push_back("bob"); });
   });
   alice.join();

@@ -1,8 +1,6 @@
 // Kata 14: encode() must give the right hex text and reuse pooled encoders,
 // and encoders that sit idle in the pool must not hold on to much memory.
 #include <chrono>
-#include <condition_variable>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -20,25 +18,6 @@ std::string encode_to_string(std::string_view message) {
   encode(message, [&](std::string_view hex) { text.assign(hex); });
   return text;
 }
-
-// Holds every arriving thread until `expected` threads are inside at once.
-// It gives up after a few seconds, so that a version of encode() which lets
-// only one thread in at a time fails with a message instead of hanging.
-class Rendezvous {
- public:
-  explicit Rendezvous(int expected) : expected_(expected) {}
-  bool arrive_and_wait() {
-    std::unique_lock<std::mutex> lock(mu_);
-    if (++arrived_ == expected_) all_here_.notify_all();
-    return all_here_.wait_for(lock, std::chrono::seconds(5), [&] { return arrived_ >= expected_; });
-  }
-
- private:
-  std::mutex mu_;
-  std::condition_variable all_here_;
-  const int expected_;
-  int arrived_ = 0;
-};
 
 long long live_bytes() { return static_cast<long long>(harness::live_heap_bytes()); }
 
@@ -79,7 +58,10 @@ TEST(HugePooledObject, IdleEncodersHoldLittleMemory) {
   harness::testing::drain(encoders);  // start from an empty pool, whatever earlier tests left in it
   const long long before = live_bytes();
   {
-    Rendezvous all_busy(kThreads);
+    // Each thread waits inside the sink until all four are inside at once,
+    // for five seconds at most: an encode() that lets only one thread in at a
+    // time fails with a message instead of hanging.
+    harness::testing::TimedLatch all_busy(kThreads);
     std::vector<std::string> results(kThreads);
     std::vector<char> met(kThreads, 0);
     std::vector<std::thread> threads;
@@ -87,7 +69,7 @@ TEST(HugePooledObject, IdleEncodersHoldLittleMemory) {
       threads.emplace_back([&, i] {
         encode(message, [&](std::string_view hex) {
           results[i].assign(hex);
-          met[i] = all_busy.arrive_and_wait();
+          met[i] = all_busy.arrive_and_wait_for(std::chrono::seconds(5));
         });
       });
     }

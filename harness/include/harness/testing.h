@@ -23,6 +23,10 @@
 //   * on_threads(n, scenario) runs scenario(0) .. scenario(n-1) on n threads
 //     that start together, and returns when all are done: a fix that is
 //     right only on the thread that used an object last shows here.
+//   * TimedLatch(n) is std::latch with a time limit on waiting:
+//     wait_for(limit) and arrive_and_wait_for(limit) return whether the count
+//     reached zero in time, so that a program that keeps a thread from ever
+//     getting there fails its test with a message instead of hanging it.
 //   * ExactPool pauses race mode for its scope, for a test that must get back
 //     the object a call just put back; it takes the reason as its argument,
 //     so the test says why the pool's freedom to drop objects is waived.
@@ -34,10 +38,13 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <latch>
 #include <memory>
+#include <mutex>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -68,6 +75,31 @@ class ExactPool {
   }
   ExactPool(const ExactPool&) = delete;
   ExactPool& operator=(const ExactPool&) = delete;
+};
+
+class TimedLatch {
+ public:
+  explicit TimedLatch(int expected) : left_(expected) {}
+  TimedLatch(const TimedLatch&) = delete;
+  TimedLatch& operator=(const TimedLatch&) = delete;
+
+  void count_down() {
+    const std::lock_guard<std::mutex> hold(mutex_);  // notified under the lock, as Helgrind expects
+    if (left_ > 0 && --left_ == 0) reached_zero_.notify_all();
+  }
+  bool wait_for(std::chrono::seconds limit) {
+    std::unique_lock<std::mutex> hold(mutex_);
+    return reached_zero_.wait_for(hold, limit, [this] { return left_ == 0; });
+  }
+  bool arrive_and_wait_for(std::chrono::seconds limit) {
+    count_down();
+    return wait_for(limit);
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable reached_zero_;
+  int left_;
 };
 
 template <class T>
