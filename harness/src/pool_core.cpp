@@ -34,6 +34,9 @@ struct alignas(128) PoolCore::Local {
   std::atomic<bool> busy{false};
   std::atomic<bool> claimed{false};
   Counters counts;
+  // Guarded by mu_: how many objects collect() takes from this thread's
+  // ring, counted before it takes any (collect() says why).
+  std::size_t drain_quota = 0;
 };
 using Ring = SpmcRing<void, PoolCore::kRingCapacity>;
 struct alignas(128) PoolCore::RingOf {
@@ -274,58 +277,98 @@ bool PoolCore::put_own_to_ring(Local& mine, void* older, void* p) {
   return true;
 }
 
+namespace {
+std::atomic<PoolCore::CollectWindowHook> g_collect_window_hook{nullptr};
+void* g_collect_window_context = nullptr;  // written before the hook, read after it
+}  // namespace
+
+void PoolCore::set_collect_window_hook_for_tests(CollectWindowHook hook, void* context) noexcept {
+  g_collect_window_context = context;
+  g_collect_window_hook.store(hook, std::memory_order_release);
+}
+
+// What collect() must reach is everything cached when it began; it may leave
+// what is put while it runs. Three kinds of thread can move objects while it
+// runs, and each is dealt with before anything is drained:
+//   * a thread numbered before collect() began: its slot is claimed, so its
+//     put() and its steals move nothing into its own ring in a busy window
+//     (the ones under way are waited for);
+//   * a thread given a new number while collect() runs, which has no claim:
+//     collecting_ tells its steals to take one object for the caller, never
+//     a batch into its ring. One whose steal began before the barrier, and
+//     so may not have seen collecting_, was numbered before the barrier too:
+//     the count read after the barrier includes it, and collect() waits for
+//     it and drains its ring like the others (the asymmetric fence's Dekker
+//     guarantee: either it sees the flag or collect() sees its number);
+//   * anybody's put() that goes to its own ring while claimed, which can add
+//     objects to a ring collect() has not drained yet: each ring is drained
+//     only by the count it held once the owners had stopped moving objects
+//     into it (its drain_quota). Those were the oldest there, a thief or
+//     collect() takes from the oldest end, so the quota reaches every one of
+//     them that is still cached, and objects put since cannot use up the
+//     room made for them.
 void PoolCore::collect() {
   std::vector<void*> doomed;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    const std::size_t used = threads_seen();
+    collecting_.store(true, std::memory_order_relaxed);
+    const std::size_t claimed = threads_seen();
     // Claim every slot first, so that one barrier serves them all, and
     // look at the slots only after it: a relaxed look before the barrier
     // could miss an object whose put() had finished, and that object would
     // then outlive two collect() calls. Once every owner has left its busy
-    // window, none moves anything until the claims drop: a put() that
-    // moved its slot's older object to the ring, or a thief that moved a
-    // batch into its own ring, did so inside a window waited for here.
-    // From then on slots and rings only lose objects (to thieves).
-    for (std::size_t i = 0; i < used; ++i) locals_[i].claimed.store(true, std::memory_order_relaxed);
-    if (used > 0) heavy_fence();
+    // window, none moves anything into its ring in one until the claims
+    // drop. From then on slots and rings only lose old objects (to thieves).
+    for (std::size_t i = 0; i < claimed; ++i) locals_[i].claimed.store(true, std::memory_order_relaxed);
+    // No thread numbered yet: no slot or ring holds anything, and a thread
+    // numbered from now on has nothing of before to move.
+    std::size_t used = 0;
+    if (claimed > 0) {
+      heavy_fence();
+      used = threads_seen();  // after the barrier: see above
+    }
     for (std::size_t i = 0; i < used; ++i) {
       while (locals_[i].busy.load(std::memory_order_acquire)) std::this_thread::yield();
     }
     // Room for all of it in what becomes the victim tier (the overflow,
-    // one object per slot, what each ring holds now: an upper bound), made
-    // before anything moves: past this line nothing throws, so no object
-    // is lost and no slot is left claimed. The room is kept from one
-    // collect() to the next (spare_), so that collecting again allocates
-    // nothing: a test that measures the heap around a collect() sees the
-    // objects it destroyed, not the pool's books.
-    std::size_t room = shared_.size() + used;
-    for (std::size_t i = 0; i < used; ++i) room += rings_[i].ring.size();
+    // one object per slot, the rings' quotas), made before anything moves:
+    // past this line nothing throws, so no object is lost and no slot is
+    // left claimed. The room is kept from one collect() to the next
+    // (spare_), so that collecting again allocates nothing: a test that
+    // measures the heap around a collect() sees the objects it destroyed,
+    // not the pool's books.
+    std::size_t room = shared_.size() + claimed;
+    for (std::size_t i = 0; i < used; ++i) {
+      locals_[i].drain_quota = rings_[i].ring.size();
+      room += locals_[i].drain_quota;
+    }
     try {
       spare_.reserve(room);
     } catch (...) {
-      release_claims(used);
+      release_claims(claimed);
       throw;
+    }
+    if (const CollectWindowHook hook = g_collect_window_hook.load(std::memory_order_acquire)) {
+      hook(g_collect_window_context);
     }
     doomed.swap(victim_);
     victim_.swap(spare_);
     victim_.insert(victim_.end(), shared_.begin(), shared_.end());
     shared_.clear();
-    for (std::size_t i = 0; i < used; ++i) {
+    // Only claimed slots: a slot numbered since holds only what was put since.
+    for (std::size_t i = 0; i < claimed; ++i) {
       if (void* p = take_claimed(locals_[i], false)) victim_.push_back(p);
     }
     // The rings after the slots, with the slots still claimed, taken from
-    // the tail as a thief would: every object there before this collect()
-    // lies below anything pushed since. The room above covers them all
-    // (the check only guards that bound: what does not fit stays cached).
+    // the tail as a thief would, each by its quota.
     for (std::size_t i = 0; i < used; ++i) {
-      while (victim_.size() < victim_.capacity()) {
+      for (std::size_t n = locals_[i].drain_quota; n > 0 && victim_.size() < victim_.capacity(); --n) {
         void* p = rings_[i].ring.pop_tail();
         if (!p) break;
         victim_.push_back(p);
       }
     }
-    release_claims(used);
+    release_claims(claimed);
   }
   // Destructors run outside the lock: they may be slow or touch other pools.
   for (void* p : doomed) destroy(p);
@@ -351,9 +394,11 @@ PoolStats PoolCore::stats() const {
   return s;
 }
 
-// With mu_ held: collect()'s claims on the first `used` slots dropped.
+// With mu_ held: collect()'s claims on the first `used` slots dropped, and
+// with them the flag that keeps newly numbered thieves to one object.
 void PoolCore::release_claims(std::size_t used) {
   for (std::size_t i = 0; i < used; ++i) locals_[i].claimed.store(false, std::memory_order_release);
+  collecting_.store(false, std::memory_order_release);
 }
 
 // Lock-free: the oldest objects of another thread's ring, starting with
@@ -376,14 +421,14 @@ void* PoolCore::steal_from_rings(Local* mine, std::size_t index) {
 // collect() waits for it to close before it drains the rings, and keeps
 // every slot claimed until they are drained, so that objects in transit
 // cannot slip from a ring it has not drained into one it has. A claimed
-// thief takes one object only.
+// thief, or one numbered while a collect() runs, takes one object only.
 void* PoolCore::steal_batch(Local& mine, RingOf& victim) {
   void* taken[kStealBatch];
   std::size_t n = 0;
   std::size_t refused = 0;  // taken[1..refused]: pushes that failed
   mine.busy.store(true, std::memory_order_relaxed);
   light_fence();
-  if (!mine.claimed.load(std::memory_order_acquire)) [[likely]] {
+  if (!mine.claimed.load(std::memory_order_acquire) && !collecting_.load(std::memory_order_acquire)) [[likely]] {
     Ring& own = ring_of(mine).ring;
     n = victim.ring.pop_tail_half(taken, 1 + own.room(kStealBatch - 1));
     // room() promised a cell for each, so no push fails; if one did, the

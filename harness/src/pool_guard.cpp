@@ -31,7 +31,10 @@ void __tsan_set_fiber_name(void* fiber, const char* name);
 void __tsan_acquire(void* addr);
 void __tsan_release(void* addr);
 void __tsan_func_entry(void* call_pc);
-void __tsan_func_exit(void);
+// GCC knows __tsan_func_exit as a builtin taking a pointer, and in the GNU
+// dialect (-std=gnu++20) rejects the runtime's own declaration; a name of
+// ours bound to the symbol avoids the clash in every dialect.
+void harness_tsan_func_exit(void) __asm__("__tsan_func_exit");
 void __tsan_write_range_pc(void* addr, unsigned long size, void* pc);
 void AnnotateIgnoreSyncBegin(const char* file, int line);
 void AnnotateIgnoreSyncEnd(const char* file, int line);
@@ -229,7 +232,7 @@ __attribute__((no_sanitize("thread"), noinline)) void object_went_back_to_the_po
   for (int i = count - 1; i >= 1; --i) __tsan_func_entry(frames[i]);
   __tsan_write_range_pc(b.object, b.object_bytes, count > 0 ? frames[0] : nullptr);
   if (b.storage) __tsan_write_range_pc(b.storage, b.storage_bytes, count > 0 ? frames[0] : nullptr);
-  for (int i = count - 1; i >= 1; --i) __tsan_func_exit();
+  for (int i = count - 1; i >= 1; --i) harness_tsan_func_exit();
   __tsan_release(b.object);  // the next get() is ordered after the write
   __tsan_switch_to_fiber(holder, kNoSync);
 }

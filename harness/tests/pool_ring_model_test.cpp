@@ -306,4 +306,61 @@ TEST(PoolRingInterleavings, RoomIsAPromiseWhileThievesEmptyCells) {
                       {v(4), v(5), v(6)}, {1}, {.thief_batch = 4, .owner_asks_room = true});
 }
 
+// collect() drains each ring by the count it read (its quota), while the
+// owner may still push (a put() while collect() holds its slot claimed) and
+// a thief pops: every element in the ring when collect() began leaves it,
+// to collect() or to the thief, however the three interleave; what the
+// owner pushed meanwhile may stay. Whether a thread born during collect()
+// can carry elements out of its reach is a matter of thread numbers, claims
+// and the barrier in PoolCore, which this model of the ring alone cannot
+// express: harness/tests/pool_collect_window_test.cpp holds collect() in
+// that window instead.
+TEST(PoolRingInterleavings, CollectsQuotaReachesEveryOldElementWhileTheOwnerPushes) {
+  SteppedRing<4> ring;
+  std::vector<int*> drained;
+  std::vector<int*> stolen;
+  const std::vector<int*> old_elements = {v(0), v(1)};
+  auto reset = [&] {
+    while (ring.pop_tail()) {
+    }
+    drained.clear();
+    stolen.clear();
+    for (int* p : old_elements) ASSERT_TRUE(ring.push_head(p));
+  };
+  std::vector<std::function<void()>> bodies;
+  bodies.push_back([&] {  // the owner, claimed: its put()s go to its ring
+    ASSERT_TRUE(ring.push_head(v(2)));
+    ASSERT_TRUE(ring.push_head(v(3)));
+  });
+  bodies.push_back([&] {  // collect(): the quota, then that many from the oldest end
+    for (std::size_t quota = ring.size(); quota > 0; --quota) {
+      int* p = ring.pop_tail();
+      if (!p) break;
+      drained.push_back(p);
+    }
+  });
+  bodies.push_back([&] {  // a thief
+    if (int* p = ring.pop_tail()) stolen.push_back(p);
+  });
+  long run = 0;
+  auto check = [&] {
+    std::vector<int*> left;
+    while (int* p = ring.pop_tail()) left.push_back(p);
+    for (int* p : old_elements) {
+      EXPECT_EQ(std::count(left.begin(), left.end(), p), 0)
+          << "schedule " << run << ": an element cached before collect() was still in the ring after its drain";
+    }
+    std::vector<int*> all = drained;
+    all.insert(all.end(), stolen.begin(), stolen.end());
+    all.insert(all.end(), left.begin(), left.end());
+    std::sort(all.begin(), all.end());
+    EXPECT_EQ(all, (std::vector<int*>{v(0), v(1), v(2), v(3)})) << "schedule " << run << ": lost or duplicated";
+    ++run;
+  };
+  Explorer explorer(3);
+  const long runs = explorer.explore(reset, bodies, check);
+  EXPECT_GE(runs, 2);
+  std::printf("[          ] collect's quota | owner push x2 | thief pop_tail: %ld schedules\n", runs);
+}
+
 }  // namespace

@@ -29,7 +29,9 @@
 //   * collect() is the analogue of a garbage-collection cycle: it destroys the
 //     victim tier, then turns everything cached (every thread's slot and ring
 //     and the shared overflow) into the new victim tier. Two collect() calls
-//     in a row destroy everything the pool held before the first.
+//     in a row destroy everything the pool held before the first, whatever
+//     threads are born, steal or put while the first runs (only what is put
+//     during a collect() may outlive it, until the next two).
 //   * Speed: get() and put() on the caller's own slot use no atomic
 //     read-modify-write and no fence (about 2 ns for the pair). The rings
 //     take no lock either: a put() that moves an object to its own ring, a

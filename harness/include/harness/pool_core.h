@@ -67,6 +67,15 @@ class PoolCore {
   void collect();
   PoolStats stats() const;
 
+  // For the pool's own tests, and nothing else: collect() calls hook(context)
+  // with its lock held, once it has claimed every slot, waited for their
+  // owners and counted what each ring holds, before it moves any object. A
+  // test holds collect() there to have a thread born, steal or put inside the
+  // window. Set it while no collect() runs, in any pool; nullptr (the
+  // default) calls nothing.
+  using CollectWindowHook = void (*)(void* context);
+  static void set_collect_window_hook_for_tests(CollectWindowHook hook, void* context) noexcept;
+
  private:
   struct Counters {
     std::atomic<std::uint64_t> gets{0}, hits{0}, misses{0}, factory_calls{0}, puts{0};
@@ -98,6 +107,11 @@ class PoolCore {
   std::unique_ptr<RingOf[]> rings_;  // rings_[i] is the ring of locals_[i]
   Counters overflow_;  // threads beyond kMaxThreads, which have no slot of their own
   mutable std::mutex mu_;
+  // Set by collect() from its start until it drops its claims. A thread that
+  // was given its number after collect() counted the threads has no claim
+  // to see; this tells its steal to take one object, not a batch into its
+  // own ring, which that collect() would not drain.
+  std::atomic<bool> collecting_{false};
   std::vector<void*> shared_;  // guarded by mu_
   std::vector<void*> victim_;  // guarded by mu_
   std::vector<void*> spare_;   // guarded by mu_: empty, the next collect()'s room
