@@ -9,7 +9,7 @@
 #   make bench           the pool against new/delete and a mutex free list (Google Benchmark)
 #   make bench-go        the pool against Go's sync.Pool, same object and loop (needs Go)
 #   make bench-loop [N=01]  save to verdict for each kata: compile, link, run, after a real edit
-#   make share ROOM=http://HOST:PORT TOKEN=... NAME=...   send your progress to the
+#   make share ROOM=http://HOST:PORT CODE=... NAME=...   send your progress to the
 #                        facilitator's room view after every run (shows it, asks first;
 #                        DRY_RUN=1: only show it; STOP=1: stop sending)
 #   PRESET=gcc make      use the GCC build tree (the default is Clang, where installed)
@@ -18,9 +18,10 @@
 #   make bench-allocators  the pool against new/delete under glibc, mimalloc, jemalloc, tcmalloc
 #   make detectors       which tool catches which bug: docs/detectors.md (29 minutes)
 #   make handout         build/pool-katas-handout.tar.gz: the suite without solutions
-#   make room            the facilitator's live room view: prints its URL and token
-#                        (ROOM_PORT=8765, LISTEN=0.0.0.0 for the local network, STUCK_MINUTES=15)
-#   make room-test       the room view's tests: API, headless chromium, load, SIGKILL (2 minutes)
+#   make room            the facilitator's live room view: prints its URL, key and join code
+#                        (ROOM_PORT=8765, LISTEN=0.0.0.0 for the local network, STUCK_MINUTES=15,
+#                        MAX_PARTICIPANTS=300; REMOVE=#12 or CLEAR=1 on the room, then stop)
+#   make room-test       the room view's tests: API, attacks, headless chromium, load, SIGKILL (3 minutes)
 # end of full repo only
 
 KATA := sh harness/tools/kata
@@ -91,7 +92,10 @@ bench-allocators:
 # The room view (harness/room/): the participant's settings reach share.py
 # through the environment, so that a name with spaces or quotes needs no shell.
 share: export KATA_ROOM_URL := $(ROOM)
-share: export KATA_ROOM_TOKEN := $(TOKEN)
+# CODE is the join code; TOKEN (its older name) only from the command line,
+# never a TOKEN that happens to be in the environment.
+share: export KATA_ROOM_CODE := $(or $(CODE),$(if $(filter command line,$(origin TOKEN)),$(TOKEN)))
+share: export KATA_ROOM_PROXY := $(ROOM_PROXY)
 share: export KATA_ROOM_NAME := $(value NAME)
 share: export KATA_ROOM_DRY_RUN := $(filter 1 y yes true,$(DRY_RUN))
 share: export KATA_ROOM_STOP := $(filter 1 y yes true,$(STOP))
@@ -99,9 +103,11 @@ share:
 	@python3 harness/room/share.py
 
 # full repo only: the handout carries the participant's side (share) only
+room: export KATA_ROOM_REMOVE := $(value REMOVE)
+room: export KATA_ROOM_CLEAR := $(filter 1 y yes true,$(CLEAR))
 room:
-	@python3 harness/room/server.py --port $(or $(ROOM_PORT),8765) --listen $(or $(LISTEN),127.0.0.1) --stuck-minutes $(or $(STUCK_MINUTES),15)
+	@python3 harness/room/server.py --port=$(or $(ROOM_PORT),8765) --listen=$(or $(LISTEN),127.0.0.1) --stuck-minutes=$(or $(STUCK_MINUTES),15) --max-participants=$(or $(MAX_PARTICIPANTS),300)
 
 room-test:
-	@python3 harness/room/test_room.py
+	@cd harness/room && python3 -B -m unittest test_room test_roles test_inputs test_faults test_share
 # end of full repo only

@@ -1,13 +1,16 @@
 // The room view: polls /api/room every two seconds and redraws the grid.
 // Participants' text (names, "why" lines) only ever goes into the page through
-// textContent and title: never as HTML.
+// textContent and title: never as HTML. Names that a projector draws alike
+// carry the participant's number (#12), which the server gives out.
+// The facilitator key comes from the URL's fragment (#key=...), which the
+// browser never sends to a server; it also removes participants.
 "use strict";
 
 const POLL_MS = 2000;
 const SYMBOL = { green: "✓", failing: "✗", stuck: "!", "does not compile": "{ }" };
 const CLASS = { green: "s-green", failing: "s-failing", stuck: "s-stuck", "does not compile": "s-nocompile" };
 
-const token = new URLSearchParams(location.hash.slice(1)).get("token") || "";
+const key = new URLSearchParams(location.hash.slice(1)).get("key") || "";
 let selected = null;     // [participant id, kata number]
 let room = null;
 let renders = 0;
@@ -37,9 +40,13 @@ function cellState(c) {
   return c.state === "failing" && c.stuck ? "stuck" : c.state;
 }
 
+function label(p) {
+  return p.alike ? p.name + " #" + p.n : p.name;
+}
+
 function describe(p, kata, c, now) {
-  if (!c) return p.name + " · kata " + kata + ": not run yet";
-  let s = p.name + " · kata " + kata + ": " + (c.stuck ? "stuck (failing)" : c.state) +
+  if (!c) return label(p) + " · kata " + kata + ": not run yet";
+  let s = label(p) + " · kata " + kata + ": " + (c.stuck ? "stuck (failing)" : c.state) +
     " for " + minutes(now - c.since) + ", " + c.hints + (c.hints === 1 ? " hint" : " hints");
   if (c.why) s += " · why: " + c.why;
   return s;
@@ -76,7 +83,9 @@ function render(data) {
   for (const p of data.participants) {
     const row = el("tr", { "data-participant": p.id });
     const idle = now - p.last_seen;
-    const name = el("td", { class: "name", title: p.name + " · last record " + minutes(idle) + " ago" }, p.name);
+    const name = el("td", { class: "name", title: label(p) + " · last record " + minutes(idle) + " ago" });
+    name.append(el("bdi", {}, p.name));
+    if (p.alike) name.append(el("span", { class: "tag" }, "#" + p.n));
     // Quiet for a while: gone for a break, or the room does not reach them.
     if (idle > 15 * 60) name.append(el("span", { class: "quiet" }, "quiet " + minutes(idle)));
     row.append(name);
@@ -110,7 +119,7 @@ function render(data) {
   renders += 1;
   document.body.dataset.renders = String(renders);
   const n = data.participants.length;
-  setStatus(n + (n === 1 ? " participant" : " participants") + " · stuck = failing over " +
+  setStatus(n + (n === 1 ? " participant" : " participants") + " of " + data.max_participants + " · stuck = failing over " +
             data.stuck_minutes + " min or 3 hints · updated " + clock(now), false);
 }
 
@@ -122,7 +131,9 @@ function showDetail(data) {
   const k = data.katas.find(x => x.number === kata);
   const c = p.cells[kata];
   box.replaceChildren();
-  box.append(el("h2", {}, p.name + " · kata " + kata + (k ? " " + k.title : "")));
+  const head = el("h2");
+  head.append(el("bdi", {}, p.name), " #" + p.n + " · kata " + kata + (k ? " " + k.title : ""));
+  box.append(head);
   if (!c) {
     box.append(el("p", {}, "Not run yet."));
   } else {
@@ -130,6 +141,9 @@ function showDetail(data) {
                   " · " + c.hints + (c.hints === 1 ? " hint" : " hints") + " opened · last change " + clock(c.changed)));
     if (c.why) box.append(el("p", { class: "why" }, c.why));
   }
+  const remove = el("button", { type: "button", class: "danger" }, "Remove #" + p.n + " from the room");
+  remove.addEventListener("click", () => removeParticipant(p));
+  box.append(el("p", { class: "small" }, "id " + p.id + " · last record " + clock(p.last_seen)), remove);
   box.hidden = false;
 }
 
@@ -147,12 +161,18 @@ function problem(text) {
 
 async function poll() {
   try {
-    const r = await fetch("/api/room", { headers: { Authorization: "Bearer " + token }, cache: "no-store" });
+    const r = await fetch("/api/room", { headers: { Authorization: "Bearer " + key }, cache: "no-store" });
     if (r.status === 401) {
-      problem("The room refused this page's token: open the URL that make room printed (it ends in #token=…).");
+      problem("The room refused this page's key: open the URL that make room printed (it ends in #key=…).");
+      setStatus("no access", true);
+    } else if (r.status === 403) {
+      problem("That is the join code, which only posts records: open the URL with the facilitator key that make room printed.");
       setStatus("no access", true);
     } else if (!r.ok) {
-      setStatus("the room answered " + r.status + "; trying again", true);
+      // The grid stays as it was: say how old it is.
+      const when = room ? "; the grid is as of " + clock(room.now) : "";
+      setStatus("the room answered " + r.status + (r.status === 503 ? " (its database is busy)" : "") +
+                when + "; trying again", true);
     } else {
       problem("");
       render(await r.json());
@@ -164,7 +184,7 @@ async function poll() {
 }
 
 async function downloadCsv() {
-  const r = await fetch("/export.csv", { headers: { Authorization: "Bearer " + token }, cache: "no-store" });
+  const r = await fetch("/export.csv", { headers: { Authorization: "Bearer " + key }, cache: "no-store" });
   if (!r.ok) { problem("The CSV export failed: " + r.status); return; }
   const url = URL.createObjectURL(await r.blob());
   const a = el("a", { href: url, download: "room-" + new Date().toISOString().slice(0, 16).replace(":", "") + ".csv" });
@@ -174,11 +194,34 @@ async function downloadCsv() {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
+async function admin(path, body, done) {
+  const r = await fetch(path, { method: "POST", cache: "no-store", body: JSON.stringify(body),
+                                headers: { Authorization: "Bearer " + key, "Content-Type": "application/json" } });
+  if (!r.ok) {
+    const reply = await r.json().catch(() => ({}));
+    problem("The room refused: " + r.status + " " + (reply.error || ""));
+    return;
+  }
+  problem(done);
+  selected = null;
+}
+
+function removeParticipant(p) {
+  if (!confirm("Remove " + p.name + " #" + p.n + " from the room? Records from that machine are refused from now on.")) return;
+  admin("/api/admin/remove", { participant: p.id }, "Removed " + p.name + " #" + p.n + ".");
+}
+
+function clearRoom() {
+  if (!confirm("Clear the room? Every participant and record goes; the join code stays, and each machine's next run joins again.")) return;
+  admin("/api/admin/clear", {}, "The room was cleared.");
+}
+
 document.getElementById("csv").addEventListener("click", downloadCsv);
+document.getElementById("clear").addEventListener("click", clearRoom);
 document.addEventListener("keydown", e => { if (e.key === "Escape") { selected = null; if (room) render(room); } });
-if (!token) {
-  problem("This page needs the room's token: open the URL that make room printed (it ends in #token=…).");
-  setStatus("no token", true);
+if (!key) {
+  problem("This page needs the facilitator key: open the URL that make room printed (it ends in #key=…).");
+  setStatus("no key", true);
 } else {
   poll();
 }

@@ -1,0 +1,166 @@
+"""The record that `make share` sends (share.py): built from .kata-state/ and the
+build's logs, and nothing else.
+
+Per kata that has run: its state, the hints opened, when that last changed,
+and a "why" made of the error kind and the kata's own file:line only, as in
+"AddressSanitizer: heap-use-after-free at render.h:15". Never code text,
+values, test names, file contents or path pieces.
+"""
+
+import json
+import os
+import re
+import subprocess
+import time
+import unicodedata
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+STATES = {"done": "green", "failing": "failing", "does-not-compile": "does not compile"}
+MAX_WHY = 160
+# Words left dangling at the end of a kind once its quoted code and numbers are out.
+DANGLING = re.compile(r"(?:\s+(?:of|for|to|in|on|at|an?|the|with|which|type|bytes?|size|and|by|-?bit))+\s*$")
+
+
+def katas():
+    """[(number, slug)] from katas/manifest.txt."""
+    out = []
+    with open(os.path.join(ROOT, "katas", "manifest.txt"), encoding="utf-8") as f:
+        for line in f:
+            line = line.strip()
+            if line and not line.startswith("#"):
+                fields = [x.strip() for x in line.split("|")]
+                out.append((fields[0], fields[1]))
+    return out
+
+
+def read(path, default=""):
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            return f.read()
+    except OSError:
+        return default
+
+
+def kind_only(text):
+    """An error kind without what the program put in it: no quoted code, no
+    numbers or addresses, no operators; what is left dangling goes too."""
+    text = re.sub(r"^UndefinedBehaviorSanitizer: ", "UBSan: ", text.strip())
+    prefix, sep, rest = text.partition(": ")
+    if not sep:
+        prefix, rest = "", text
+    rest = rest.split(": ")[0]                         # "signed integer overflow: 1 + 1 ..."
+    rest = re.sub(r"'[^']*'|\"[^\"]*\"|`[^`]*`|\u2018[^\u2019]*\u2019|\u201c[^\u201d]*\u201d", " ", rest)
+    rest = re.sub(r"\b0x[0-9a-fA-F]+\b|\S*\d\S*", " ", rest)
+    rest = re.sub(r"(?<=[A-Za-z])'(?=[A-Za-z])", "\x00", rest)   # "the pool's": an apostrophe
+    rest = re.sub(r"[^A-Za-z\x00() -]", " ", rest).replace("\x00", "'").replace("()", "")
+    rest = re.sub(r"\(\s*\)", " ", rest)
+    rest = DANGLING.sub("", " ".join(rest.split()))
+    return (prefix + ": " + rest if prefix and rest else prefix or rest).strip(" :")
+
+
+def own_place(text, number, slug):
+    """The kata's own file:line in text ("render.h:15"), or ""."""
+    m = re.search(r"katas/%s_%s/(?:[\w.+-]+/)*([\w.+-]+):([0-9]+)" % (number, re.escape(slug)), text)
+    return f"{m.group(1)}:{m.group(2)}" if m else ""
+
+
+def at(kind, place):
+    return f"{kind} at {place}" if place else kind
+
+
+def crash_reason(status):
+    # harness/tools/kata's crash_reason, in short: fixed words only.
+    if status == 124:
+        return "timed out: a deadlock or an endless loop?"
+    if status == 134:
+        return "aborted (SIGABRT) without a sanitizer report"
+    if status == 139:
+        return "crashed with a segmentation fault (SIGSEGV) without a sanitizer report"
+    if 130 <= status <= 159:
+        return f"killed by signal {status - 128} without a sanitizer report"
+    return "exited with an error status and no failure message"
+
+
+def failing_why(number, slug, build):
+    """The kind of failure: a sanitizer's, a test check's, or the crash's."""
+    logs = os.path.join(build, "kata-logs")
+    log = os.path.join(logs, number + ".log")
+    if os.path.exists(log):
+        try:
+            out = subprocess.run(
+                ["awk", "-v", f"dir=katas/{number}_{slug}/", "-f",
+                 os.path.join(ROOT, "harness", "tools", "summarize.awk"), log],
+                capture_output=True, text=True, errors="replace", timeout=5).stdout
+        except (OSError, subprocess.SubprocessError):
+            out = ""
+        lines = out.splitlines()
+        if lines and lines[0].strip():
+            return at(kind_only(lines[0]), own_place("\n".join(lines[1:]), number, slug))
+    for line in read(os.path.join(logs, number + ".tsv")).splitlines():
+        fields = line.split("\t")
+        if fields[0] == "failed":
+            place = own_place(f"{fields[2]}:{fields[3]}" if len(fields) > 3 else "", number, slug)
+            return at("a test check failed", place)
+    verdict = read(os.path.join(logs, number + ".verdict")).splitlines()
+    try:
+        return crash_reason(int(verdict[1]))
+    except (IndexError, ValueError):
+        return ""
+
+
+def compile_why(number, slug, build):
+    """A compile error, at the kata's own file:line: not the compiler's message."""
+    pattern = re.compile(r"katas/%s_%s/[^:\s]+:[0-9]+(?::[0-9]+)?: (?:fatal )?error: " % (number, re.escape(slug)))
+    logs = [os.path.join(build, "build.log"), os.path.join(build, f"build-kata{number}.log")]
+    logs = sorted((p for p in logs if os.path.exists(p)), key=os.path.getmtime, reverse=True)
+    for path in logs:
+        m = pattern.search(read(path))
+        if m:
+            return at("a compile error", own_place(m.group(0), number, slug))
+    return "a compile error"
+
+
+def clean(text, n=MAX_WHY):
+    """One line of visible characters, at most n of them."""
+    text = "".join(ch if unicodedata.category(ch)[0] not in "CZ" else " " for ch in text)
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 3].rstrip() + "..."
+
+
+def build(settings, state_dir, build_dir, seen_path):
+    """(the record exactly as it is sent, the updated 'seen' times)."""
+    progress = {}
+    for line in read(os.path.join(state_dir, "progress")).splitlines():
+        parts = line.split()
+        if len(parts) == 2:
+            progress[parts[0]] = parts[1]
+    try:
+        seen = json.loads(read(seen_path, "{}"))
+        seen = seen if isinstance(seen, dict) else {}
+    except ValueError:
+        seen = {}
+    now = int(time.time())
+    cells = {}
+    for number, slug in katas():
+        state = STATES.get(progress.get(number, ""))
+        if not state:
+            continue      # not run yet (or not built): nothing to say
+        try:
+            hints = int(read(os.path.join(state_dir, "hints-" + number), "0").strip() or 0)
+        except ValueError:
+            hints = 0
+        if state == "failing":
+            why = failing_why(number, slug, build_dir)
+        elif state == "does not compile":
+            why = compile_why(number, slug, build_dir)
+        else:
+            why = ""
+        why = clean(why)
+        hints = min(max(hints, 0), 99)
+        before = seen.get(number)
+        key = [state, hints, why]
+        changed = before[3] if isinstance(before, list) and len(before) == 4 and before[:3] == key else now
+        seen[number] = key + [changed]
+        cells[number] = {"state": state, "hints": hints, "why": why, "changed": changed}
+    return {"id": settings["id"], "name": settings["name"], "katas": cells}, seen
