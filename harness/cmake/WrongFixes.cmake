@@ -74,6 +74,15 @@ function(pool_katas_wrong_fix_pch flavour)
   pool_katas_pch_code(wrongfix_pch_${flavour} ${flags} ${fix_flags})
 endfunction()
 
+# A kata's patches are judged from one binary: apply_fixes.cmake copies the
+# kata once per patch, applies it, and writes one source that compiles every
+# copy's test in a namespace of its own, with its tests renamed FixI_Suite
+# (I: the patch's place in the sorted folder). Each patch is still its own
+# CTest test and its own process, running only its copy's tests
+# (--gtest_filter=FixI_*) under the kata's sanitizer: the same tests a
+# participant's fix meets. What this saves is a compile and a link per patch
+# (docs/writing-a-kata.md has the figures); what it costs is that a patch
+# that does not compile stops its kata's binary, and the build names it.
 function(pool_katas_add_wrong_fixes number slug flavour)
   set(name ${number}_${slug})
   set(patch_dir ${CMAKE_SOURCE_DIR}/harness/tests/wrong_fixes/${name})
@@ -87,44 +96,49 @@ function(pool_katas_add_wrong_fixes number slug flavour)
   # folder's time, which re-runs the configure step (below); the gate
   # configures every tree again before it builds (harness/tools/kata).
   file(GLOB kata_files ${kata_dir}/*)
-  file(GLOB test_sources RELATIVE ${kata_dir} ${kata_dir}/*_test.cpp)
-  file(GLOB patches ${patch_dir}/*)
+  file(GLOB all_files ${patch_dir}/*)
+  file(GLOB patches ${patch_dir}/*.patch)  # sorted: the order apply_fixes.cmake numbers them in
   set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${patch_dir})
-  math(EXPR selfcheck_seconds "${POOL_KATAS_RUN_SECONDS} + 30")
-  foreach(patch IN LISTS patches)
-    get_filename_component(file ${patch} NAME)
+  foreach(file IN LISTS all_files)
+    get_filename_component(file ${file} NAME)
     if(NOT file MATCHES "^([a-z0-9_]+)\\.(wrong|right|gap)\\.patch$")
-      message(FATAL_ERROR "pool-katas: ${patch} is not named NAME.wrong.patch, NAME.right.patch or NAME.gap.patch "
-                          "(NAME in lower case, digits and _)")
+      message(FATAL_ERROR "pool-katas: ${patch_dir}/${file} is not named NAME.wrong.patch, NAME.right.patch or "
+                          "NAME.gap.patch (NAME in lower case, digits and _)")
     endif()
+  endforeach()
+  if(NOT patches)
+    return()
+  endif()
+  set(work ${CMAKE_BINARY_DIR}/wrong_fixes/${name})
+  set(unity ${work}/all_fixes_test.cpp)
+  add_custom_command(
+    OUTPUT ${unity}
+    COMMAND ${CMAKE_COMMAND} -DKATA=${kata_dir} -DPATCH_DIR=${patch_dir} -DWORK=${work} -DUNITY=${unity}
+            -P ${CMAKE_SOURCE_DIR}/harness/cmake/apply_fixes.cmake
+    DEPENDS ${patches} ${kata_files} ${CMAKE_SOURCE_DIR}/harness/cmake/apply_fixes.cmake
+    COMMENT "Applying the wrong and right fixes of kata ${number}"
+    VERBATIM)
+  set(target wrongfixes${number})
+  add_executable(${target} EXCLUDE_FROM_ALL ${unity})
+  target_link_libraries(${target} PRIVATE harness_${flavour})
+  # -O0 -g0 and the UBSan checks that judge (see pool_katas_wrong_fix_flags):
+  # source options come after the harness's, so they win.
+  pool_katas_wrong_fix_flags(${flavour} fix_flags)
+  set_source_files_properties(${unity} PROPERTIES COMPILE_OPTIONS "${fix_flags}")
+  pool_katas_wrong_fix_pch(${flavour})
+  target_precompile_headers(${target} REUSE_FROM wrongfix_pch_${flavour})
+  target_link_libraries(${target} PRIVATE wrongfix_pch_${flavour}_pch_code_link)
+  add_dependencies(wrong_fixes ${target})
+  math(EXPR selfcheck_seconds "${POOL_KATAS_RUN_SECONDS} + 30")
+  set(index 0)
+  foreach(patch IN LISTS patches)
+    math(EXPR index "${index} + 1")
+    get_filename_component(file ${patch} NAME)
+    string(REGEX MATCH "^([a-z0-9_]+)\\.(wrong|right|gap)\\.patch$" matched ${file})
     set(fix ${CMAKE_MATCH_1})
     set(kind ${CMAKE_MATCH_2})
-    set(work ${CMAKE_BINARY_DIR}/wrong_fixes/${name}/${fix}.${kind})
-    set(copies)
-    foreach(source IN LISTS test_sources)
-      list(APPEND copies ${work}/${source})
-    endforeach()
-    add_custom_command(
-      OUTPUT ${copies}
-      COMMAND ${CMAKE_COMMAND} -DKATA=${kata_dir} -DPATCH=${patch} -DWORK=${work}
-              -P ${CMAKE_SOURCE_DIR}/harness/cmake/apply_fix.cmake
-      DEPENDS ${patch} ${kata_files} ${CMAKE_SOURCE_DIR}/harness/cmake/apply_fix.cmake
-      COMMENT "Applying ${name}/${file}"
-      VERBATIM)
-    set(target wrongfix${number}_${fix}_${kind})
-    add_executable(${target} EXCLUDE_FROM_ALL ${copies})
-    target_include_directories(${target} PRIVATE ${work})
-    target_link_libraries(${target} PRIVATE harness_${flavour})
-    # -O0 -g0 and the UBSan checks that judge (see pool_katas_wrong_fix_flags):
-    # source options come after the harness's, so they win.
-    pool_katas_wrong_fix_flags(${flavour} fix_flags)
-    set_source_files_properties(${copies} PROPERTIES COMPILE_OPTIONS "${fix_flags}")
-    pool_katas_wrong_fix_pch(${flavour})
-    target_precompile_headers(${target} REUSE_FROM wrongfix_pch_${flavour})
-    target_link_libraries(${target} PRIVATE wrongfix_pch_${flavour}_pch_code_link)
-    add_dependencies(wrong_fixes ${target})
     add_test(NAME wrongfix.${number}.${fix}.${kind}
-             COMMAND ${CMAKE_COMMAND} -DBINARY=$<TARGET_FILE:${target}> -DEXPECT=${kind}
+             COMMAND ${CMAKE_COMMAND} -DBINARY=$<TARGET_FILE:${target}> -DFIX=Fix${index} -DEXPECT=${kind}
                      -DPATCH=harness/tests/wrong_fixes/${name}/${file} -DSEED=${number}
                      -DSECONDS=${POOL_KATAS_RUN_SECONDS}
                      -P ${CMAKE_SOURCE_DIR}/harness/cmake/run_fix.cmake)

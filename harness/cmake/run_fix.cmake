@@ -1,4 +1,8 @@
-# cmake -DBINARY=<test binary> -DEXPECT=wrong|right|gap -DPATCH=<name> -DSEED=<n> -DSECONDS=<limit> -P run_fix.cmake
+# cmake -DBINARY=<test binary> -DFIX=FixI -DEXPECT=wrong|right|gap -DPATCH=<name> -DSEED=<n> -DSECONDS=<limit>
+#       -P run_fix.cmake
+#
+# BINARY holds every patch of the kata (apply_fixes.cmake); FIX selects this
+# patch's copy of the tests, which run alone in this process.
 #
 # A wrong fix passes this check when the kata's test rejects it (exits
 # non-zero, or hangs for 20 s). Every run that passes goes again in the
@@ -16,14 +20,13 @@ include(${CMAKE_CURRENT_LIST_DIR}/output_tail.cmake)
 if(NOT EXISTS "${BINARY}")
   message(FATAL_ERROR "${PATCH}: ${BINARY} was not built: cmake --build <tree> --target wrong_fixes")
 endif()
+set(arguments "--gtest_filter=${FIX}_*")
 if(EXPECT STREQUAL "right" OR EXPECT STREQUAL "gap")
-  set(arguments --gtest_shuffle --gtest_repeat=3 --gtest_random_seed=${SEED})
-else()
-  set(arguments)
+  list(APPEND arguments --gtest_shuffle --gtest_repeat=3 --gtest_random_seed=${SEED})
 endif()
 # What failed comes from the results file (harness/src/result_file.h), not
 # from GoogleTest's text.
-set(results "${BINARY}.results.tsv")
+set(results "${BINARY}.${FIX}.results.tsv")  # one per patch: ctest runs several at once
 file(REMOVE "${results}")
 # A wrong fix that hangs is rejected, and sooner: a program that waits
 # forever for an object the pool was free to drop (race mode, the binary's
@@ -41,6 +44,14 @@ if(status MATCHES "timeout")
   message(FATAL_ERROR "${PATCH}: the test did not finish (${status}); a fix must be judged, not hang")
 endif()
 pool_katas_output_tail("${output}" 2500 tail)
+# A filter that selects nothing would pass any fix: the copy's tests must run.
+set(started "")
+if(EXISTS "${results}")
+  file(STRINGS "${results}" started REGEX "^started\t${FIX}_")
+endif()
+if(NOT started)
+  message(FATAL_ERROR "${PATCH}: no test of ${FIX} ran in ${BINARY}: is the binary out of date? Output ends with:\n${tail}")
+endif()
 if(EXPECT STREQUAL "wrong" AND status STREQUAL "0")
   message(FATAL_ERROR "${PATCH}: the kata's test PASSES with this wrong fix: make the test catch it")
 endif()
@@ -62,6 +73,7 @@ elseif(EXPECT STREQUAL "wrong")
       list(GET failures 0 first)
       string(REPLACE "\t" ";" fields "${first}")
       list(GET fields 1 test)
+      string(REGEX REPLACE "^${FIX}_" "" test "${test}")  # the kata's own suite name
       list(GET fields 4 what)
       set(why "in ${test}: ${what}")
     else()
