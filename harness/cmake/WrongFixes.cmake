@@ -139,7 +139,7 @@ function(pool_katas_add_wrong_fixes number slug flavour)
     set(kind ${CMAKE_MATCH_2})
     add_test(NAME wrongfix.${number}.${fix}.${kind}
              COMMAND ${CMAKE_COMMAND} -DBINARY=$<TARGET_FILE:${target}> -DFIX=Fix${index} -DEXPECT=${kind}
-                     -DPATCH=harness/tests/wrong_fixes/${name}/${file} -DSEED=${number}
+                     -DSOURCE_DIR=${CMAKE_SOURCE_DIR} -DPATCH=harness/tests/wrong_fixes/${name}/${file} -DSEED=${number}
                      -DSECONDS=${POOL_KATAS_RUN_SECONDS}
                      -P ${CMAKE_SOURCE_DIR}/harness/cmake/run_fix.cmake)
     set_tests_properties(wrongfix.${number}.${fix}.${kind} PROPERTIES LABELS "harness;wrongfix" TIMEOUT ${selfcheck_seconds})

@@ -41,6 +41,25 @@ function(apply_one patch work)
   endif()
 endfunction()
 
+# What a patch makes of the program, compared with the others': the kata's
+# headers with comment-only lines, blank lines and the whitespace around
+# each line left out. Two patches of a kata that make the same program are
+# one wrong (or right) fix counted twice, and one more binary to judge.
+function(program_digest work out)
+  file(GLOB headers "${work}/*.h")
+  set(text "")
+  foreach(header IN LISTS headers)
+    file(READ "${header}" body)
+    string(REGEX REPLACE "[ \t\r]*\n[ \t]*" "\n" body "\n${body}\n")
+    string(REGEX REPLACE "\n//[^\n]*" "" body "${body}")
+    string(REGEX REPLACE "\n\n+" "\n" body "${body}")
+    get_filename_component(file "${header}" NAME)
+    string(APPEND text "${file}:${body}")
+  endforeach()
+  string(SHA256 digest "${text}")
+  set(${out} ${digest} PARENT_SCOPE)
+endfunction()
+
 file(GLOB patches "${PATCH_DIR}/*.patch")
 set(global_includes "")
 set(fixes "")
@@ -51,6 +70,12 @@ foreach(patch IN LISTS patches)
   string(REGEX REPLACE "\\.patch$" "" name "${file}")
   set(work "${WORK}/${name}")
   apply_one("${patch}" "${work}")
+  program_digest("${work}" digest)
+  if(DEFINED seen_${digest})
+    message(FATAL_ERROR "wrong fix ${patch} makes the same program as ${seen_${digest}} (comments and "
+                        "whitespace aside): keep one, and say both ideas in its comment")
+  endif()
+  set(seen_${digest} "${file}")
   file(GLOB copied "${work}/*.h" "${work}/*.cpp")
   foreach(source IN LISTS copied)
     file(STRINGS "${source}" lines REGEX "^[ \t]*#[ \t]*include[ \t]*(<[^>]+>|\"harness/[^\"]+\")")

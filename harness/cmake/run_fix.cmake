@@ -1,11 +1,12 @@
-# cmake -DBINARY=<test binary> -DFIX=FixI -DEXPECT=wrong|right|gap -DPATCH=<name> -DSEED=<n> -DSECONDS=<limit>
-#       -P run_fix.cmake
+# cmake -DBINARY=<test binary> -DFIX=FixI -DEXPECT=wrong|right|gap -DSOURCE_DIR=<repo> -DPATCH=<path in it>
+#       -DSEED=<n> -DSECONDS=<limit> -P run_fix.cmake
 #
 # BINARY holds every patch of the kata (apply_fixes.cmake); FIX selects this
 # patch's copy of the tests, which run alone in this process.
 #
 # A wrong fix passes this check when the kata's test rejects it (exits
-# non-zero, or hangs for 20 s). Every run that passes goes again in the
+# non-zero, or hangs for 20 s) for the reason its "# rejected-by:" line
+# states (below: a test's name, a report, or a hang). Every run that passes goes again in the
 # pool's race mode (harness/src/test_main.cpp), so this judges both. A
 # right fix passes when the test accepts it three times over in shuffled
 # order (seeds SEED, SEED+1, SEED+2: a failure can be replayed with the
@@ -38,7 +39,12 @@ execute_process(COMMAND "${CMAKE_COMMAND}" -E env "KATA_RESULT_FILE=${results}" 
                 RESULT_VARIABLE status OUTPUT_VARIABLE output ERROR_VARIABLE output TIMEOUT ${SECONDS})
 if(status MATCHES "timeout")
   if(EXPECT STREQUAL "wrong")
-    message(STATUS "${PATCH}: rejected: the test did not finish within ${SECONDS} s (${status})")
+    file(STRINGS "${SOURCE_DIR}/${PATCH}" stated REGEX "^# rejected-by: hang")
+    if(NOT stated)
+      message(FATAL_ERROR "${PATCH}: rejected, but not for its stated reason: this run saw 'hang' "
+                          "(the test did not finish within ${SECONDS} s)")
+    endif()
+    message(STATUS "${PATCH}: rejected as stated, hang: the test did not finish within ${SECONDS} s")
     return()
   endif()
   message(FATAL_ERROR "${PATCH}: the test did not finish (${status}); a fix must be judged, not hang")
@@ -52,6 +58,37 @@ endif()
 if(NOT started)
   message(FATAL_ERROR "${PATCH}: no test of ${FIX} ran in ${BINARY}: is the binary out of date? Output ends with:\n${tail}")
 endif()
+# What rejected the fix, in the words a patch's "# rejected-by:" line uses:
+#   test Suite.Name                  the first test that failed (an assertion)
+#   report Tool: what                a sanitizer's or the pool's report ended the run
+#   hang                             the run did not finish (or race mode's watchdog ended it)
+#   exit                             a non-zero exit with none of the above
+set(observed "exit")
+set(what "")
+set(failures "")
+if(EXISTS "${results}")
+  file(STRINGS "${results}" failures REGEX "^(failed|unfinished)\t")
+endif()
+if(failures)
+  list(GET failures 0 first)
+  string(REPLACE "\t" ";" fields "${first}")
+  list(GET fields 0 event)
+  list(GET fields 1 test)
+  string(REGEX REPLACE "^${FIX}_" "" test "${test}")  # the kata's own suite name
+  if(event STREQUAL "unfinished")
+    set(observed "hang")
+  else()
+    list(GET fields 4 what)
+    set(observed "test ${test}")
+  endif()
+elseif(output MATCHES "(ERROR|WARNING): (AddressSanitizer|LeakSanitizer|ThreadSanitizer|harness::Pool): ([a-zA-Z() -]*[a-zA-Z)])")
+  set(observed "report ${CMAKE_MATCH_2}: ${CMAKE_MATCH_3}")
+elseif(output MATCHES "runtime error: ([a-z -]*[a-z])")
+  set(observed "report UndefinedBehaviorSanitizer: ${CMAKE_MATCH_1}")
+endif()
+# The report's kind only, not where or whom it names.
+string(REGEX REPLACE " (on address|of address|of type|which was|\\(pid).*$" "" observed "${observed}")
+
 if(EXPECT STREQUAL "wrong" AND status STREQUAL "0")
   message(FATAL_ERROR "${PATCH}: the kata's test PASSES with this wrong fix: make the test catch it")
 endif()
@@ -66,21 +103,35 @@ endif()
 if(EXPECT STREQUAL "gap")
   message(STATUS "${PATCH}: still a known gap: the kata's test accepts this wrong fix")
 elseif(EXPECT STREQUAL "wrong")
-  set(why "")
-  if(EXISTS "${results}")
-    file(STRINGS "${results}" failures REGEX "^failed\t")
-    if(failures)
-      list(GET failures 0 first)
-      string(REPLACE "\t" ";" fields "${first}")
-      list(GET fields 1 test)
-      string(REGEX REPLACE "^${FIX}_" "" test "${test}")  # the kata's own suite name
-      list(GET fields 4 what)
-      set(why "in ${test}: ${what}")
-    else()
-      set(why "by a crash or a sanitizer report")
-    endif()
+  # The patch says what must reject it; rejected for another reason, it
+  # proves nothing about its own idea (a gap can reopen behind a crash).
+  file(STRINGS "${SOURCE_DIR}/${PATCH}" stated REGEX "^# rejected-by: ")
+  list(LENGTH stated count)
+  if(NOT count EQUAL 1)
+    message(FATAL_ERROR "${PATCH}: needs one '# rejected-by: ...' line; this run saw: ${observed}")
   endif()
-  message(STATUS "${PATCH}: rejected (status ${status}) ${why}")
+  string(REGEX REPLACE "^# rejected-by: " "" stated "${stated}")
+  string(STRIP "${stated}" stated)
+  # Alternatives, separated by " | ", for a fix that scheduling lets fail in
+  # more than one way (a race seen as a race or as the double put it causes);
+  # each is a prefix of what the run saw.
+  string(REPLACE " | " ";" alternatives "${stated}")
+  set(at -1)
+  foreach(alternative IN LISTS alternatives)
+    string(FIND "${observed}" "${alternative}" found)
+    if(found EQUAL 0)
+      set(at 0)
+    endif()
+  endforeach()
+  if(NOT at EQUAL 0)
+    message(FATAL_ERROR "${PATCH}: rejected, but not for its stated reason: it says '${stated}', this run saw "
+                        "'${observed}'. Output ends with:\n${tail}")
+  endif()
+  if(what)
+    message(STATUS "${PATCH}: rejected as stated, ${observed}: ${what}")
+  else()
+    message(STATUS "${PATCH}: rejected as stated, ${observed}")
+  endif()
 else()
   message(STATUS "${PATCH}: accepted, three shuffled runs")
 endif()
