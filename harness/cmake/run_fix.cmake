@@ -18,6 +18,30 @@
 
 include(${CMAKE_CURRENT_LIST_DIR}/output_tail.cmake)
 
+# A wrong fix whose run saw another reason than the one it states is run
+# again, up to three runs in all: where scheduling decides which of a kata's
+# checks fires first, one run in many may see another, and that is not the
+# gap reopening behind a crash that the stated reason exists to catch (which
+# repeats). The check passes when a later run sees a stated reason, and says
+# what the first saw.
+if(NOT ATTEMPT)
+  set(ATTEMPT 1)
+endif()
+macro(judge_again_or_fail reason_seen)
+  if(ATTEMPT LESS 3)
+    math(EXPR next_attempt "${ATTEMPT} + 1")
+    execute_process(COMMAND "${CMAKE_COMMAND}" -DBINARY=${BINARY} -DFIX=${FIX} -DEXPECT=${EXPECT}
+                            -DSOURCE_DIR=${SOURCE_DIR} -DPATCH=${PATCH} -DSEED=${SEED} -DSECONDS=${SECONDS}
+                            -DATTEMPT=${next_attempt} -P "${CMAKE_CURRENT_LIST_FILE}"
+                    RESULT_VARIABLE again OUTPUT_VARIABLE again_said ERROR_VARIABLE again_said)
+    if(again EQUAL 0)
+      string(STRIP "${again_said}" again_said)
+      message(STATUS "${PATCH}: run ${ATTEMPT} saw '${reason_seen}', not a stated reason; then ${again_said}")
+      return()
+    endif()
+  endif()
+endmacro()
+
 if(NOT EXISTS "${BINARY}")
   message(FATAL_ERROR "${PATCH}: ${BINARY} was not built: cmake --build <tree> --target wrong_fixes")
 endif()
@@ -41,6 +65,7 @@ if(status MATCHES "timeout")
   if(EXPECT STREQUAL "wrong")
     file(STRINGS "${SOURCE_DIR}/${PATCH}" stated REGEX "^# rejected-by: hang")
     if(NOT stated)
+      judge_again_or_fail("hang")
       message(FATAL_ERROR "${PATCH}: rejected, but not for its stated reason: this run saw 'hang' "
                           "(the test did not finish within ${SECONDS} s)")
     endif()
@@ -124,6 +149,7 @@ elseif(EXPECT STREQUAL "wrong")
     endif()
   endforeach()
   if(NOT at EQUAL 0)
+    judge_again_or_fail("${observed}")
     message(FATAL_ERROR "${PATCH}: rejected, but not for its stated reason: it says '${stated}', this run saw "
                         "'${observed}'. Output ends with:\n${tail}")
   endif()

@@ -53,6 +53,13 @@ if grep -rnE 'solutions/|facilitator\.md|writing-a-kata\.md|\.ci/run|make test' 
   fail "the handout's documents name files or commands it does not ship" "$(cat "$work/dangling")"
 fi
 
+# Every make command its documents show (in backquotes or at the start of a
+# code line) is a target of its Makefile.
+for target in $(grep -rhoE '(`|^[[:space:]]*)make [a-z][a-z-]*' "$tree" --include='*.md' | sed 's/.*make //' | sort -u); do
+  grep -q "^$target:" "$tree/Makefile" ||
+    fail "the handout's documents show make $target, which its Makefile lacks" "$(grep -rnE "(\`|^[[:space:]]*)make $target\b" "$tree" --include='*.md')"
+done
+
 # The handout's Makefile offers only what works there.
 for gone in detectors handout bench-allocators room room-test; do
   ! grep -qE "^(#   make $gone |$gone:)" "$tree/Makefile" || fail "the handout's Makefile still offers make $gone"
