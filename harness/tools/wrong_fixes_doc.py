@@ -74,12 +74,17 @@ def read_corpus():
 
 
 def short_reason(rejected_by):
-    """What rejects a patch, for a matrix cell: the test's name without its suite, or the report."""
-    if rejected_by.startswith("test "):
-        return "`" + rejected_by[5:].split(".", 1)[-1] + "`"
-    if rejected_by.startswith("report "):
-        return rejected_by[7:]
-    return rejected_by
+    """What rejects a patch, for the list under the matrix: each alternative's
+    test name without its suite, or the report."""
+    said = []
+    for reason in rejected_by.split(" | "):
+        if reason.startswith("test "):
+            said.append("`" + reason[5:].split(".", 1)[-1] + "`")
+        elif reason.startswith("report "):
+            said.append(reason[7:])
+        else:
+            said.append(reason)
+    return " or ".join(said)
 
 
 def build(problems):

@@ -53,12 +53,18 @@ if grep -rnE 'solutions/|facilitator\.md|writing-a-kata\.md|\.ci/run|make test' 
   fail "the handout's documents name files or commands it does not ship" "$(cat "$work/dangling")"
 fi
 
-# Every make command its documents show (in backquotes or at the start of a
-# code line) is a target of its Makefile.
-for target in $(grep -rhoE '(`|^[[:space:]]*)make [a-z][a-z-]*' "$tree" --include='*.md' | sed 's/.*make //' | sort -u); do
+# Every make command its documents show (in backquotes, or at the start of a
+# line in a fenced block) is a target of its Makefile.
+find "$tree" -name '*.md' -exec awk '
+  /^[[:space:]]*```/ { fenced = !fenced; next }
+  fenced && match($0, /^[[:space:]]*make [a-z][a-z-]*/) { print FILENAME ": " substr($0, RSTART, RLENGTH) }
+  !fenced { line = $0; while (match(line, /`make [a-z][a-z-]*/)) { print FILENAME ": " substr(line, RSTART + 1, RLENGTH - 1); line = substr(line, RSTART + RLENGTH) } }
+' {} + >"$work/make-commands"
+for target in $(sed 's/.*make //' "$work/make-commands" | sort -u); do
   grep -q "^$target:" "$tree/Makefile" ||
-    fail "the handout's documents show make $target, which its Makefile lacks" "$(grep -rnE "(\`|^[[:space:]]*)make $target\b" "$tree" --include='*.md')"
+    fail "the handout's documents show make $target, which its Makefile lacks" "$(grep -E "make $target\$" "$work/make-commands")"
 done
+[ -s "$work/make-commands" ] || fail "found no make command in the handout's documents (is the check reading them?)"
 
 # The handout's Makefile offers only what works there.
 for gone in detectors handout bench-allocators room room-test; do
