@@ -58,6 +58,8 @@ for dir in "$root"/katas/*/ ${has_solutions:+"$root"/solutions/*/}; do
 done
 
 # --- each kata ---------------------------------------------------------------
+# Standard-library members a README or hint may name without the kata using them.
+std_members="clear shrink_to_fit reserve resize swap size capacity data assign append erase push_back emplace_back"
 while IFS='	' read -r number slug _flavour _difficulty title _rest; do
   name=${number}_$slug
   kata="$root/katas/$name"
@@ -81,6 +83,17 @@ while IFS='	' read -r number slug _flavour _difficulty title _rest; do
   grep -qiE '<details>|^#+ *Hint [0-9]' "$readme" &&
     problem "katas/$name/README.md shows hint text: hints belong in harness/hints/$name.md (make hint shows them one at a time)"
   hints="$root/harness/hints/$name.md"
+  # A function the README or a hint names in backquotes, as `name()`, is one
+  # the kata's program, its test or the harness declares, or a member of the
+  # standard containers they use: names drift when the code is renamed.
+  for doc in "$readme" "$hints"; do
+    [ -f "$doc" ] || continue
+    for function in $(grep -oE '`[A-Za-z_][A-Za-z0-9_:~]*\(\)`' "$doc" | tr -d '`' | sed 's/()$//; s/.*:://' | sort -u); do
+      case " $std_members " in *" $function "*) continue ;; esac
+      grep -qE "(^|[^A-Za-z0-9_])$function\(" "$kata"/*.h "$kata"/*_test.cpp "$root"/harness/include/harness/*.h ||
+        problem "${doc#"$root"/} names $function(), which neither katas/$name/ nor harness/include/ has"
+    done
+  done
   if [ ! -f "$hints" ]; then
     problem "harness/hints/$name.md is missing: every kata has two or three hints"
   else

@@ -13,7 +13,9 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # broken WHAT EXPECTED-REGEX: copies the suite, lets the caller's `break_it`
 # damage it, and checks that the lint fails with a line matching the regex.
+cases=0
 broken() {
+  cases=$((cases + 1))
   rm -rf "$work/suite" && mkdir -p "$work/suite/harness" "$work/build"
   cp -R "$root/katas" "$root/solutions" "$root/docs" "$work/suite/"
   cp -R "$root/harness/tools" "$root/harness/hints" "$work/suite/harness/"
@@ -25,6 +27,9 @@ broken() {
 
 break_it() { sed -i '/^## Symptom$/d' katas/01_*/README.md; }
 broken "a kata README without its Symptom section" "^lint: katas/01_forgotten_reset/README.md: no '## Symptom' section$"
+
+break_it() { sed -i 's/`crc32()` computes/`checksum()` computes/' katas/18_*/README.md; }
+broken "a README naming a function the kata does not have" "^lint: katas/18_expensive_factory/README.md names checksum\\(\\), which neither katas/18_expensive_factory/ nor harness/include/ has$"
 
 break_it() { sed -i '1s/.*/# 01 · Forgot to reset/' katas/01_*/README.md; }
 broken "a README title that is not the manifest's" "^lint: katas/01_forgotten_reset/README.md: the first line must be '# 01 · Forgotten reset'"
@@ -50,5 +55,5 @@ broken "hint text in a kata README" "^lint: katas/01_forgotten_reset/README.md s
 break_it() { sed -i 's/^## Hint 2$/## Hint 5/' harness/hints/01_forgotten_reset.md; }
 broken "hints numbered out of order" "^lint: harness/hints/01_forgotten_reset.md: its sections must be"
 
-[ "$failures" -eq 0 ] && echo "lint_test: the lint passes on the suite and catches each of 9 breakages"
+[ "$failures" -eq 0 ] && echo "lint_test: the lint passes on the suite and catches each of $cases breakages"
 [ "$failures" -eq 0 ]
