@@ -190,6 +190,25 @@ for bad in 99 abc 0; do
   check "make kata N=$bad: one line with the valid numbers" $? "$out"
 done
 
+# Input the make shortcuts cannot use gets one line that says what to type.
+for target in kata hint; do
+  out=$(cd "$suite" && make $target N="02 03" 2>&1)
+  [ $? -eq 0 ] && [ "$out" = "kata: one kata at a time: make $target N=02, then N=03" ]
+  check "make $target N=\"02 03\": one line, not a run of 02 alone" $? "$out"
+done
+out=$(cd "$suite" && make kata N="02 03" PLAIN=1 2>&1)
+[ $? -eq 0 ] && [ "$out" = "kata: one kata at a time: make kata N=02 PLAIN=1, then N=03" ]
+check "make kata N=\"02 03\" PLAIN=1: one line, not 03 runs of 02" $? "$out"
+out=$(cd "$suite" && make reset N=02 </dev/null 2>&1)
+[ $? -eq 0 ] && [ "$out" = "kata: reset needs a yes: run it in a terminal, or add YES=1: make reset N=02 YES=1" ]
+check "make reset without a terminal: tells a make user YES=1, not --yes" $? "$out"
+done_state=$(mktemp -d)
+printf '01 done\n02 done\n03 done\n' >"$done_state/progress"
+out=$(cd "$suite" && KATA_STATE_DIR=$done_state make hint 2>&1)
+[ $? -eq 0 ] && [ "$out" = "kata: every kata is done: name one, e.g. make hint N=01" ]
+check "make hint with every kata done: suggests make hint, not make kata" $? "$out"
+rm -rf "$done_state"
+
 # The verdict as an exit status, for a script: 1 while the kata fails, and
 # make's shortcut says the same and exits 0.
 k run 02 >/dev/null 2>&1
