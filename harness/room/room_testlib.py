@@ -12,7 +12,9 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import threading
+import unittest
 import time
 import urllib.error
 import urllib.request
@@ -196,3 +198,20 @@ def dump_dom(url, budget_ms, profile):
          f"--virtual-time-budget={budget_ms}", "--dump-dom", url],
         capture_output=True, text=True, timeout=120)
     return out.stdout
+
+
+class SharedServerTest(unittest.TestCase):
+    """One server on a fresh database for the whole class: cls.server, cls.db."""
+
+    PREFIX = "room-"
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix=cls.PREFIX)
+        cls.db = os.path.join(cls.tmp, "room.sqlite3")
+        cls.server = Server(cls.db)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+        shutil.rmtree(cls.tmp, ignore_errors=True)

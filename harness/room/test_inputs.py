@@ -15,20 +15,11 @@ import socket
 import tempfile
 import unittest
 
-from room_testlib import Server, cell, free_port, posts_in, raw, record, refusal, request, secret_for
+from room_testlib import Server, SharedServerTest, cell, free_port, posts_in, raw, record, refusal, request, secret_for
 
 
-class TextTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.tmp = tempfile.mkdtemp(prefix="room-inputs-")
-        cls.db = os.path.join(cls.tmp, "room.sqlite3")
-        cls.server = Server(cls.db)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.stop()
-        shutil.rmtree(cls.tmp, ignore_errors=True)
+class TextTest(SharedServerTest):
+    PREFIX = "room-inputs-"
 
     def refused(self, cases):
         before = posts_in(self.db)

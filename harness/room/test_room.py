@@ -27,23 +27,14 @@ import time
 import unittest
 import urllib.error
 
-from room_testlib import (HERE, KATAS, MAX_BODY, Server, canonical, cell, chromium, dump_dom,  # noqa: F401
+from room_testlib import (HERE, KATAS, MAX_BODY, Server, SharedServerTest, canonical, cell, chromium, dump_dom,  # noqa: F401
                           posts_in, raw, record, request, secret_for)
 
 LOAD_SECONDS = float(os.environ.get("ROOM_LOAD_SECONDS", "60"))
 
 
-class ApiTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.tmp = tempfile.mkdtemp(prefix="room-test-")
-        cls.db = os.path.join(cls.tmp, "room.sqlite3")
-        cls.server = Server(cls.db)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.stop()
-        shutil.rmtree(cls.tmp, ignore_errors=True)
+class ApiTest(SharedServerTest):
+    PREFIX = "room-test-"
 
     def post(self, body, code=None, **kw):
         return self.server.post(body, code=code, **kw)

@@ -94,3 +94,37 @@ TEST(ForgottenReset, AWarmGreetingAllocatesOnlyItsResult) {
                              << " times for a greeting that fits in the pooled buffer: it builds the greeting in "
                                 "new strings instead of the buffer it took from the pool";
 }
+
+// Included here, after the tests above, so that the lines the docs cite from
+// this file stay where they are; it replaces operator new for this program.
+#include "harness/failing_new.h"
+
+// Reset means on every path: a greeting that fails half-way (an allocation
+// throws std::bad_alloc, as a full heap does) still sends its buffer back to
+// the pool, so the greeting after it must start from a clean buffer too.
+TEST(ForgottenReset, AGreetingAfterAFailedOneHoldsOnlyItsOwnName) {
+  if (!harness::testing::FailingAllocation::kWorksInThisBuild) GTEST_SKIP() << "this build cannot make an allocation fail";
+  const harness::testing::ExactPool exact("the failed call's buffer must be the one the next call gets");
+  const std::string name(40, 'n');  // longer than any short-string buffer: appending it allocates
+  greet("bob");
+  const bool clean_after_a_greeting = greet("ann") == "hello ann";  // what the failure message may say
+  for (long skip = 0; skip < 20; ++skip) {
+    harness::testing::drain(greeting_buffers);
+    bool reached = false;
+    {
+      const harness::testing::FailingAllocation failing(skip);
+      try {
+        greet(name);
+      } catch (const std::bad_alloc&) {  // the failure we made
+      }
+      reached = failing.failed();
+    }
+    EXPECT_EQ(greet("ann"), "hello ann")
+        << "allocation " << skip + 1 << " inside greet() failed with std::bad_alloc, and the next greeting came back "
+        << "from the pool still holding the failed call's text"
+        << (clean_after_a_greeting ? ": the buffer is cleaned when a greeting succeeds, not on the path where it "
+                                     "goes back after a failure"
+                                   : "");
+    if (!reached) break;  // greet() made fewer allocations than that: each has failed once
+  }
+}
