@@ -138,8 +138,9 @@ kind == "" { next }
 # The pool's note after AddressSanitizer's report: the put() that gave the
 # poisoned object back.
 /^harness::Pool: this object was used after it went back to the pool/ { open_section("went back to the pool at"); next }
-# ThreadSanitizer: the write the pool makes at put(), on a fiber of its own.
-/^ *#[0-9]+ .*harness::detail::guard_put</ && current ~ /^Previous write/ { current = "went back to the pool at"; next }
+# ThreadSanitizer: the write the pool makes at put(), on a fiber of its own,
+# whichever of the two accesses the report happens to name first.
+/^ *#[0-9]+ .*harness::detail::guard_put</ && current ~ /^(Previous )?[Ww]rite of size/ { current = "went back to the pool at"; next }
 
 /^ *#[0-9]+ / && current != "" {
   at = location($0)

@@ -33,7 +33,7 @@ for spec in tsan_data_race:02_use_after_put asan_double_free:04_copied_pool \
   tsan_pooled_mutex:12_pooled_mutex tsan_job_returned:17_job_returned_too_early \
   pool_factory_get:13_factory_calls_get pool_put_in_factory:16_put_inside_factory \
   asan_use_after_poison:19_reader_kept_past_lease tsan_pool_write:02_use_after_put \
-  tsan_helper_lambda:12_pooled_mutex; do
+  tsan_helper_lambda:12_pooled_mutex tsan_pool_write_first:10_thread_outlives_lease; do
   name=${spec%%:*}
   got=$(summarize "$name" "${spec#*:}")
   [ "$got" = "$(cat "$here/reports/$name.expected")" ]
