@@ -49,12 +49,16 @@ TEST(ForgottenReset, ThePooledBufferHoldsNoEarlierCallersText) {
   const harness::testing::ExactPool exact("looks at what the call left in the pool: race mode may drop or move it");
   harness::testing::drain(greeting_buffers);
   greet("alice");
-  EXPECT_EQ(greet("bob"), "hello bob");
+  const std::string result = greet("bob");
+  EXPECT_EQ(result, "hello bob");
   std::unique_ptr<std::string> pooled = greeting_buffers.get();  // the buffer greet() just put back
   ASSERT_NE(pooled, nullptr);
+  // Said only when it is what happened: the result was right, the buffer not.
   EXPECT_TRUE(pooled->empty() || *pooled == "hello bob")
-      << "the pooled buffer still holds earlier callers' text (\"" << *pooled
-      << "\"): greet() hid it from its result, but never reset the buffer, which grows with every call";
+      << "the pooled buffer still holds earlier callers' text (\"" << *pooled << "\")"
+      << (result == "hello bob" ? ": greet() hid it from its result, but never reset the buffer, which grows with "
+                                  "every call"
+                                : "");
   greeting_buffers.put(std::move(pooled));
 }
 
@@ -71,12 +75,17 @@ TEST(ForgottenReset, EachGreetingIsWrittenIntoTheSameStorage) {
 
   // Longer than a short-string buffer, shorter than the room already there.
   const std::string name = "dave, who has a rather long name for a greeting";
-  EXPECT_EQ(greet(name), "hello " + name);
+  const std::string greeting = greet(name);
+  EXPECT_EQ(greeting, "hello " + name);
   pooled = greeting_buffers.get();
   ASSERT_NE(pooled, nullptr);
-  EXPECT_EQ(static_cast<const void*>(pooled->data()), static_cast<const void*>(storage))
+  // A buffer that still holds old text grows, and its storage moves for that
+  // reason: the assertion above has said so already.
+  if (greeting == "hello " + name) {
+    EXPECT_EQ(static_cast<const void*>(pooled->data()), static_cast<const void*>(storage))
       << "greet() replaced the pooled buffer's storage with new memory: a fresh string was swapped or moved in, "
          "so nothing is reused and every call allocates again";
+  }
   greeting_buffers.put(std::move(pooled));
 }
 
@@ -89,7 +98,7 @@ TEST(ForgottenReset, AWarmGreetingAllocatesOnlyItsResult) {
   const std::string expected = "hello " + name;
   std::string greeting;
   const std::size_t allocations = harness::testing::allocations_during([&] { greeting = greet(name); });
-  EXPECT_EQ(greeting, expected);
+  ASSERT_EQ(greeting, expected);  // a wrong greeting is reported, not also the allocations it caused
   EXPECT_LE(allocations, 1u) << "greet() allocated " << allocations
                              << " times for a greeting that fits in the pooled buffer: it builds the greeting in "
                                 "new strings instead of the buffer it took from the pool";
