@@ -147,6 +147,6 @@ TEST(HugePooledObject, ARareLargeMessageLeavesNoLargeEncoderBehind) {
   const long long retained = live_bytes() - before;
   EXPECT_LT(retained, kRetainedCap)
       << "after one 4 MiB message and three small ones, the pool keeps " << retained / harness::kMiB
-      << " MiB alive: the encoder kept the scratch area it grew for the large message";
+      << " MiB alive: a pooled encoder still holds that much scratch space";
   harness::testing::drain(encoders);
 }
