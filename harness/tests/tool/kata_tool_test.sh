@@ -329,12 +329,22 @@ fi
 # PLAIN=1: the kata without sanitizers, N runs, and how many showed the bug.
 k reset all --yes >/dev/null 2>&1
 out=$(cd "$suite" && KATA_PLAIN_RUNS=5 make kata N=01 PLAIN=1 2>&1)
-printf '%s' "$out" | grep -q '^bug seen in 5 of 5 runs without AddressSanitizer and UBSan$' &&
-  printf '%s' "$out" | grep -q "the first run that saw it: the buffer came back from the pool still holding"
+printf '%s' "$out" | grep -q '^the test failed in 5 of 5 runs without AddressSanitizer and UBSan$' &&
+  printf '%s' "$out" | grep -q "the first run that failed: the buffer came back from the pool still holding" &&
+  ! printf '%s' "$out" | grep -q "a run can miss it"
 check "make kata PLAIN=1: how many plain runs showed the bug, and what they showed" $? "$out"
 out=$(k plain 02 3 2>&1)
-printf '%s' "$out" | grep -q '^bug seen in 3 of 3 runs without ThreadSanitizer$'
+printf '%s' "$out" | grep -q '^the test failed in 3 of 3 runs without ThreadSanitizer$'
 check "kata plain N RUNS: the run count, and the sanitizer named" $? "$out"
+# A fixed kata: the runs say they saw nothing, and no word of a bug.
+cp "$suite/katas/01_forgotten_reset/greeting.sh" "$suite/greeting.sh.keep"
+set_state "$suite/katas/01_forgotten_reset/greeting.sh" broken fixed
+out=$(k plain 01 3 2>&1)
+printf '%s' "$out" | grep -q '^the test failed in 0 of 3 runs without AddressSanitizer and UBSan$' &&
+  printf '%s' "$out" | grep -q '^No run failed without AddressSanitizer and UBSan;' &&
+  ! printf '%s' "$out" | grep -qiE 'bug|can miss it|the test fails every run'
+check "kata plain on a fixed kata: reports 0 failures and claims no bug" $? "$out"
+cp "$suite/greeting.sh.keep" "$suite/katas/01_forgotten_reset/greeting.sh"
 out=$(k plain 01 many 2>&1)
 [ $? -eq 2 ] && printf '%s' "$out" | grep -q "^kata: runs must be a positive number, not 'many'$"
 check "kata plain with a bad run count: one line" $? "$out"
