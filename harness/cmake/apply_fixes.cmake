@@ -42,8 +42,8 @@ function(apply_one patch work)
 endfunction()
 
 # What a patch makes of the program, compared with the others': the kata's
-# headers with comment-only lines, blank lines and the whitespace around
-# each line left out. Two patches of a kata that make the same program are
+# headers with comments, blank lines and the whitespace around each line
+# left out. Two patches of a kata that make the same program are
 # one wrong (or right) fix counted twice, and one more binary to judge.
 function(program_digest work out)
   file(GLOB headers "${work}/*.h")
@@ -52,6 +52,8 @@ function(program_digest work out)
     file(READ "${header}" body)
     string(REGEX REPLACE "[ \t\r]*\n[ \t]*" "\n" body "\n${body}\n")
     string(REGEX REPLACE "\n//[^\n]*" "" body "${body}")
+    # A comment after code too (a lint marker such as // NOLINT changes no program).
+    string(REGEX REPLACE "[ \t]+//[^\n]*" "" body "${body}")
     string(REGEX REPLACE "\n\n+" "\n" body "${body}")
     get_filename_component(file "${header}" NAME)
     string(APPEND text "${file}:${body}")
