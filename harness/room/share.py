@@ -31,7 +31,7 @@ import share_send  # noqa: E402
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 STATE_DIR = os.environ.get("KATA_STATE_DIR") or os.path.join(ROOT, ".kata-state")
-BUILD = os.environ.get("KATA_BUILD") or os.path.join(ROOT, "build", os.environ.get("PRESET") or "gcc")
+BUILD = share_record.kata_build()
 SETTINGS = os.path.join(STATE_DIR, "room")
 SEEN = os.path.join(STATE_DIR, "room-seen")   # when each kata's line last changed
 MAX_NAME = 40
@@ -86,10 +86,14 @@ def check_name(name):
     return name
 
 
-def show(settings, rec):
+def show(settings, body):
+    """The record as the bytes that are sent (share_record.encode), not a
+    rendering of its own."""
     print(f"This is what goes to {settings['room']}, after every kata run (make kata, make status, make watch):")
+    print(flush=True)
+    sys.stdout.buffer.write(body)
+    sys.stdout.buffer.flush()
     print()
-    print(json.dumps(rec, indent=2, ensure_ascii=False))
     print()
     print("The name is yours to choose; the id is random, and a secret kept in .kata-state/room (sent,")
     print("not shown) makes its row yours. Each why is the error kind and the kata's file:line only:")
@@ -105,7 +109,7 @@ def send_quietly(saved):
         save(SETTINGS, json.dumps(saved))
     rec, seen = share_record.build(saved, STATE_DIR, BUILD, SEEN)
     save(SEEN, json.dumps(seen))
-    problem = share_send.post(saved, json.dumps(rec).encode("utf-8"))
+    problem = share_send.post(saved, share_record.encode(rec))
     if problem:
         print("share: " + problem + "; your katas go on", file=sys.stderr)
         return 1
@@ -157,14 +161,15 @@ def run(argv):
     shown.setdefault("room", "http://HOST:PORT")
     shown.setdefault("name", "yourname")
     rec, seen = share_record.build(shown, STATE_DIR, BUILD, SEEN)
+    body = share_record.encode(rec)   # built once: shown, then sent as it is
 
     if args.dry_run:
-        show(shown, rec)
+        show(shown, body)
         print("(--dry-run: nothing was sent)")
         return 0
 
     if settings != saved:
-        show(settings, rec)
+        show(settings, body)
         if not args.yes:
             if not sys.stdin.isatty():
                 raise Stop("sharing needs a yes: run make share in a terminal")
@@ -173,7 +178,7 @@ def run(argv):
                 print("share: nothing sent, nothing saved.")
                 return 0
         save(SETTINGS, json.dumps(settings))
-    problem = share_send.post(settings, json.dumps(rec).encode("utf-8"))
+    problem = share_send.post(settings, body)
     if problem:
         print("share: " + problem + "; the settings are saved, the next run tries again")
         return 0

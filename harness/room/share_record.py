@@ -128,6 +128,29 @@ def clean(text, n=MAX_WHY):
     return text if len(text) <= n else text[: n - 3].rstrip() + "..."
 
 
+def kata_build():
+    """The build tree the kata tool runs in, and so sends from: KATA_BUILD
+    when it set it, else build/PRESET as harness/tools/preset.sh chooses
+    (clang where clang++ is installed). make share sets neither: a tree of
+    its own choosing would show empty whys, which the next run's record
+    then fills in."""
+    if os.environ.get("KATA_BUILD"):
+        return os.environ["KATA_BUILD"]
+    try:
+        preset = subprocess.run(["sh", "-c", '. "$1" && printf %s "$PRESET"', "sh",
+                                 os.path.join(ROOT, "harness", "tools", "preset.sh")],
+                                capture_output=True, text=True, timeout=5).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        preset = ""
+    return os.path.join(ROOT, "build", preset or os.environ.get("PRESET") or "gcc")
+
+
+def encode(record):
+    """The bytes sent. make share shows these very bytes before it asks, so
+    that what the participant agrees to is what goes, to the byte."""
+    return json.dumps(record, indent=2, ensure_ascii=False).encode("utf-8")
+
+
 def build(settings, state_dir, build_dir, seen_path):
     """(the record exactly as it is sent, the updated 'seen' times)."""
     progress = {}

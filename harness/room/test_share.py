@@ -233,6 +233,66 @@ class ShareTest(unittest.TestCase):
             server.stop()
             shutil.rmtree(server_tmp, ignore_errors=True)
 
+    def test_the_preview_is_the_record_sent_byte_for_byte(self):
+        # What the participant says yes to is what the room gets: the same
+        # bytes, a name beyond ASCII included, not a second rendering of it.
+        room = self.fake()
+        out = subprocess.run([sys.executable, "-B", SHARE, "--room", room.url, "--code", "abcd",
+                              "--name", "Zo\u00eb", "--yes"], env=self.env, capture_output=True, timeout=30)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertIn(b"share: sent to", out.stdout)
+        self.assertEqual(len(room.received), 1)
+        body = room.received[0].partition(b"\r\n\r\n")[2]
+        self.assertEqual(json.loads(body)["katas"]["02"]["why"], "a test check failed at render.cpp:12")
+        self.assertIn(b"\n\n" + body + b"\n\n", out.stdout)
+
+    def test_the_preview_shows_what_the_kata_tool_sends_next(self):
+        # make share runs without KATA_BUILD: the preview must read the build
+        # tree the kata tool runs in (and sends from), or its whys are empty
+        # and every kata's time moves on the first send after a run. Here
+        # that tree is build/clang (a clang++ on PATH), in a small copy of the
+        # repository with one kata failing, one that does not compile.
+        mini = os.path.join(self.tmp, "mini")
+        for path in ("harness/room/share.py", "harness/room/share_record.py", "harness/room/share_send.py",
+                     "harness/tools/kata", "harness/tools/preset.sh", "harness/tools/summarize.awk",
+                     "harness/hints/02_use_after_put.md", "katas/manifest.txt"):
+            os.makedirs(os.path.dirname(os.path.join(mini, path)), exist_ok=True)
+            shutil.copy(os.path.join(ROOT, path), os.path.join(mini, path))
+        tree = os.path.join(mini, "build", "clang")
+        shutil.copytree(self.build, tree)
+        with open(os.path.join(tree, "build.log"), "w") as f:
+            f.write("FAILED: katas/CMakeFiles/kata03.dir/x.o\n" + mini +
+                    "/katas/03_wrong_type_in_factory/keys.cpp:31:5: error: 'KeyPres' was not declared\n")
+        with open(os.path.join(tree, "katas.tsv"), "w") as f:
+            f.write("".join(f"{n}\t{s}\taddress\t1\tt\tc\tb\tsig\t60\n" for n, s in
+                            (("01", "forgotten_reset"), ("02", "use_after_put"), ("03", "wrong_type_in_factory"))))
+        bin_dir = os.path.join(self.tmp, "bin")
+        os.makedirs(bin_dir)
+        with open(os.path.join(bin_dir, "clang++"), "w") as f:
+            f.write("#!/bin/sh\nexit 1\n")
+        os.chmod(os.path.join(bin_dir, "clang++"), 0o755)
+        env = {k: v for k, v in self.env.items() if k not in ("KATA_BUILD", "PRESET")}
+        env["PATH"] = bin_dir + os.pathsep + env.get("PATH", "")
+        room = self.fake()
+        out = subprocess.run([sys.executable, "-B", os.path.join(mini, "harness", "room", "share.py"),
+                              "--room", room.url, "--code", "abcd", "--name", "Ada", "--yes"],
+                             env=env, capture_output=True, text=True, timeout=30)
+        self.assertIn("share: sent to", out.stdout, out.stderr)
+        shown = json.loads(out.stdout[out.stdout.index("{"):out.stdout.rindex("}") + 1])["katas"]
+        time.sleep(1.1)    # a time that moves would move by a second at least
+        out = subprocess.run(["sh", os.path.join(mini, "harness", "tools", "kata"), "hint", "02"],
+                             env=env, capture_output=True, text=True, timeout=30)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        deadline = time.time() + 10
+        while len(room.received) < 2 and time.time() < deadline:
+            time.sleep(0.1)
+        self.assertEqual(len(room.received), 2)
+        sent = json.loads(room.received[1].partition(b"\r\n\r\n")[2])["katas"]
+        self.assertEqual(sent["02"]["hints"], shown["02"]["hints"] + 1)     # what the run changed
+        self.assertEqual(shown["02"]["why"], "a test check failed at render.cpp:12")
+        self.assertEqual(sent["02"]["why"], shown["02"]["why"])
+        self.assertEqual((shown["01"], shown["03"]), (sent["01"], sent["03"]))   # the rest as shown
+
     def test_an_absent_room_costs_one_line(self):
         port = free_port()   # nobody listens there
         out = self.share("--room", f"http://127.0.0.1:{port}", "--code", "t", "--name", "Ada", "--yes")
