@@ -33,7 +33,8 @@ for spec in tsan_data_race:02_use_after_put asan_double_free:04_copied_pool \
   tsan_pooled_mutex:12_pooled_mutex tsan_job_returned:17_job_returned_too_early \
   pool_factory_get:13_factory_calls_get pool_put_in_factory:16_put_inside_factory \
   asan_use_after_poison:19_reader_kept_past_lease tsan_pool_write:02_use_after_put \
-  tsan_helper_lambda:12_pooled_mutex tsan_pool_write_first:10_thread_outlives_lease; do
+  tsan_helper_lambda:12_pooled_mutex tsan_pool_write_first:10_thread_outlives_lease \
+  lsan_never_given_back:08_view_into_pooled_buffer; do
   name=${spec%%:*}
   got=$(summarize "$name" "${spec#*:}")
   [ "$got" = "$(cat "$here/reports/$name.expected")" ]
@@ -153,7 +154,7 @@ mkdir -p "$suite/harness/tools"
 cp "$root/harness/tools/kata" "$root/harness/tools/preset.sh" "$root/harness/tools/summarize.awk" "$suite/harness/tools/"
 cp "$root/Makefile" "$suite/"
 cp -R "$here/fixture/." "$suite/"
-cp "$here/reports/tsan_data_race.log" "$suite/katas/02_use_after_put/"
+cp "$here/reports/tsan_data_race.log" "$here/reports/lsan_never_given_back.log" "$suite/katas/02_use_after_put/"
 cp -R "$suite/katas" "$suite/.pristine-katas" && mkdir "$suite/.pristine" && mv "$suite/.pristine-katas" "$suite/.pristine/katas"
 k() { sh "$suite/harness/tools/kata" "$@"; }
 # set_state FILE FROM TO: a fixture kata's "state=" line changed, as an
@@ -236,6 +237,14 @@ printf '%s\n' "$out" | sed -n 1,3p | grep -c 'ThreadSanitizer: data race\|render
 check "run: the summary leads, with both sides of the race" $? "$out"
 printf '%s\n' "$out" | tail -n 4 | grep -q 'Write of size 8 by thread T2: katas/02_use_after_put/render.h:15 in render'
 check "run: the summary again at the end of a long report" $? "$(printf '%s\n' "$out" | tail -n 4)"
+
+# A test's own message and a report at exit (LeakSanitizer's): the verdict
+# leads with the test's words, the more specific cause.
+set_state "$suite/katas/02_use_after_put/render.sh" broken leaky
+out=$(k status 2>&1)
+printf '%s' "$out" | grep -q '^  02  use_after_put  *failing  *every record was kept for good$'
+check "status: a test's failure leads over LeakSanitizer's report at exit" $? "$out"
+set_state "$suite/katas/02_use_after_put/render.sh" leaky broken
 
 out=$(k run 3 2>&1)
 printf '%s\n' "$out" | head -n 1 | grep -q '^kata 03 aborted (SIGABRT) without a sanitizer report'
