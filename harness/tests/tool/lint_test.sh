@@ -18,7 +18,8 @@ broken() {
   cases=$((cases + 1))
   rm -rf "$work/suite" && mkdir -p "$work/suite/harness" "$work/build"
   cp -R "$root/katas" "$root/solutions" "$root/docs" "$work/suite/"
-  cp -R "$root/harness/tools" "$root/harness/hints" "$work/suite/harness/"
+  cp -R "$root/harness/tools" "$root/harness/hints" "$root/harness/include" "$work/suite/harness/"
+  cp "$root/README.md" "$work/suite/"
   cp "$build/katas.tsv" "$work/build/"
   (cd "$work/suite" && break_it)
   out=$(sh "$work/suite/harness/tools/lint.sh" "$work/build" "$work/suite" 2>&1)
@@ -54,6 +55,28 @@ broken "hint text in a kata README" "^lint: katas/01_forgotten_reset/README.md s
 
 break_it() { sed -i 's/^## Hint 2$/## Hint 5/' harness/hints/01_forgotten_reset.md; }
 broken "hints numbered out of order" "^lint: harness/hints/01_forgotten_reset.md: its sections must be"
+
+# Nothing quoted by hand drifts: the hints' names and quoted lines are the code's.
+break_it() { sed -i '1i // Kata 04: one more line on top moves every line of the test down.' katas/04_*/encoder_test.cpp; }
+broken "a hint quoting a test line that moved" "^lint: harness/hints/04_copied_pool.md: quotes \`encoder_test.cpp:19\` as \`EXPECT_EQ\\(encode_batch\\(encoder, \\.\\.\\.\`, but line 19 of katas/04_copied_pool/encoder_test.cpp is \`EXPECT_EQ\\(encoder\\.encode\\("
+
+break_it() { sed -i 's/lines_of()/lines_in()/' harness/hints/19_reader_kept_past_lease.md; }
+broken "a hint naming a function the kata does not have" "^lint: harness/hints/19_reader_kept_past_lease.md names lines_in\\(\\), which neither katas/19_reader_kept_past_lease/ nor harness/include/ has$"
+
+break_it() { sed -i 's/ThePooledVectorKeepsItsCapacity/ThePooledVectorKeepsItsSize/' harness/hints/07_*.md; }
+broken "a hint naming a test that does not exist" "^lint: harness/hints/07_vector_not_cleared.md names the test ThePooledVectorKeepsItsSize, which katas/07_vector_not_cleared/ does not have$"
+
+break_it() { sed -i 's/line_buffers/log_buffers/g' katas/06_*/log_line.h katas/06_*/log_line_test.cpp; }
+broken "a hint naming a pool the kata renamed" "^lint: harness/hints/06_no_factory.md names line_buffers, which neither katas/06_no_factory/ nor harness/include/ has$"
+
+break_it() { printf '\nThe check that fails is line 18 of the test.\n' >>harness/hints/01_forgotten_reset.md; }
+broken "a hint quoting a line number in words" "^lint: harness/hints/01_forgotten_reset.md: quotes \"line 18\" in words: quote the line as"
+
+break_it() { printf '\nThe check that fails is `greeting_test.cpp:18`.\n' >>katas/01_forgotten_reset/README.md; }
+broken "a README quoting a line without its text" "^lint: katas/01_forgotten_reset/README.md: quotes \`greeting_test.cpp:18\` without its text"
+
+break_it() { sed -i '1i // Renders greetings.' katas/02_*/render.h; }
+broken "docs/ quoting a program line that moved" "^lint: docs/sanitizers.md: quotes \`render.h:19\` as \`render_buffers.put\\(std::move\\(buffer\\)\\);\`, but line 19 of katas/02_use_after_put/render.h is"
 
 [ "$failures" -eq 0 ] && echo "lint_test: the lint passes on the suite and catches each of $cases breakages"
 [ "$failures" -eq 0 ]
