@@ -11,9 +11,10 @@
 # A patch is a unified diff against the kata's folder (a/greeting.h,
 # b/greeting.h), applied with `patch -p1` to a copy of that folder in the
 # build tree; it must not touch the test (*_test.cpp): the test is the spec.
-# Each patch becomes a binary (built by the target `wrong_fixes`, not by
-# `all`: the workshop's first `make` does not pay for them) and a CTest test
-# wrongfix.NN.NAME.wrong|right with label harness. One tree checks them: the
+# A kata's patches become one binary (built by the target `wrong_fixes`, not
+# by `all`: the workshop's first `make` does not pay for them) and one CTest
+# test wrongfixes.NN with labels harness and wrongfix, which judges each
+# patch and prints a line for each (run_fix.cmake judges one by hand). One tree checks them: the
 # patches test the spec, which does not depend on the compiler. It is the
 # Clang tree with libstdc++ (the standard library of the GCC tree, so a fix
 # is judged on the same strings and containers as the katas' reference
@@ -77,12 +78,13 @@ endfunction()
 # A kata's patches are judged from one binary: apply_fixes.cmake copies the
 # kata once per patch, applies it, and writes one source that compiles every
 # copy's test in a namespace of its own, with its tests renamed FixI_Suite
-# (I: the patch's place in the sorted folder). Each patch is still its own
-# CTest test and its own process, running only its copy's tests
-# (--gtest_filter=FixI_*) under the kata's sanitizer: the same tests a
-# participant's fix meets. What this saves is a compile and a link per patch
-# (docs/writing-a-kata.md has the figures); what it costs is that a patch
-# that does not compile stops its kata's binary, and the build names it.
+# (I: the patch's place in the sorted folder). Each patch still runs in a
+# process of its own (a child forked from one start of the binary), running
+# only its copy's tests (--gtest_filter=FixI_*) under the kata's sanitizer:
+# the same tests a participant's fix meets. What this saves is a compile and
+# a link per patch, and a start-up per patch (docs/writing-a-kata.md has the
+# figures); what it costs is that a patch that does not compile stops its
+# kata's binary, and the build names it.
 function(pool_katas_add_wrong_fixes number slug flavour)
   set(name ${number}_${slug})
   set(patch_dir ${CMAKE_SOURCE_DIR}/harness/tests/wrong_fixes/${name})
@@ -129,19 +131,11 @@ function(pool_katas_add_wrong_fixes number slug flavour)
   target_precompile_headers(${target} REUSE_FROM wrongfix_pch_${flavour})
   target_link_libraries(${target} PRIVATE wrongfix_pch_${flavour}_pch_code_link)
   add_dependencies(wrong_fixes ${target})
-  math(EXPR selfcheck_seconds "${POOL_KATAS_RUN_SECONDS} + 30")
-  set(index 0)
-  foreach(patch IN LISTS patches)
-    math(EXPR index "${index} + 1")
-    get_filename_component(file ${patch} NAME)
-    string(REGEX MATCH "^([a-z0-9_]+)\\.(wrong|right|gap)\\.patch$" matched ${file})
-    set(fix ${CMAKE_MATCH_1})
-    set(kind ${CMAKE_MATCH_2})
-    add_test(NAME wrongfix.${number}.${fix}.${kind}
-             COMMAND ${CMAKE_COMMAND} -DBINARY=$<TARGET_FILE:${target}> -DFIX=Fix${index} -DEXPECT=${kind}
-                     -DSOURCE_DIR=${CMAKE_SOURCE_DIR} -DPATCH=harness/tests/wrong_fixes/${name}/${file} -DSEED=${number}
-                     -DSECONDS=${POOL_KATAS_RUN_SECONDS}
-                     -P ${CMAKE_SOURCE_DIR}/harness/cmake/run_fix.cmake)
-    set_tests_properties(wrongfix.${number}.${fix}.${kind} PROPERTIES LABELS "harness;wrongfix" TIMEOUT ${selfcheck_seconds})
-  endforeach()
+  # One CTest test per kata: judge_fixes.cmake runs every patch's tests in a
+  # child forked from one start of the binary and judges each as labelled.
+  add_test(NAME wrongfixes.${number}
+           COMMAND ${CMAKE_COMMAND} -DBINARY=$<TARGET_FILE:${target}> -DSOURCE_DIR=${CMAKE_SOURCE_DIR}
+                   -DPATCH_DIR=harness/tests/wrong_fixes/${name} -DWORK=${work}/judged -DSEED=${number}
+                   -DSECONDS=${POOL_KATAS_RUN_SECONDS} -P ${CMAKE_SOURCE_DIR}/harness/cmake/judge_fixes.cmake)
+  set_tests_properties(wrongfixes.${number} PROPERTIES LABELS "harness;wrongfix" TIMEOUT 600)
 endfunction()

@@ -267,6 +267,15 @@ std::uint64_t race_mode_next(std::uint64_t thread_number) {
 
 }  // namespace
 
+#ifdef HARNESS_POOL_TSAN
+void end_put_fiber_of_this_thread() noexcept {
+  if (t_put_fiber.fiber) __tsan_destroy_fiber(t_put_fiber.fiber);
+  t_put_fiber.fiber = nullptr;
+}
+#else
+void end_put_fiber_of_this_thread() noexcept {}
+#endif
+
 FactoryRunning::FactoryRunning(const void* pool) {
   if (t_factory_depth < kNestedFactories) t_running_factories[t_factory_depth] = pool;
   ++t_factory_depth;

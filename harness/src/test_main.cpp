@@ -12,6 +12,7 @@
 
 #include "harness/pool_guard.h"
 #include "result_file.h"
+#include "run_each_forked.h"
 
 namespace {
 
@@ -83,17 +84,9 @@ class RaceRunWatchdog {
 };
 #endif
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  // A sanitizer ends the process with _exit(), which throws away whatever
-  // stdout still buffers; line buffering keeps GoogleTest's progress lines
-  // (which test was running) in the log next to the report.
-  std::setvbuf(stdout, nullptr, _IOLBF, 0);
-  testing::InitGoogleTest(&argc, argv);
-#if HARNESS_POOL_HOSTILE
-  ::testing::UnitTest::GetInstance()->listeners().Append(new RaceModeSeed);
-#endif
+// The tests, as this process's run of them: the results file when asked,
+// then GoogleTest, then (when the first run passed) race mode's second run.
+int run_tests() {
   // The kata tool reads what failed from this file, not from the text above.
   harness::detail::write_results_when_asked();
   [[maybe_unused]] const auto started = std::chrono::steady_clock::now();
@@ -113,4 +106,38 @@ int main(int argc, char** argv) {
   }
 #endif
   return status;
+}
+
+// The value of --NAME=VALUE among the arguments GoogleTest left, or null.
+const char* option(int argc, char** argv, const char* name) {
+  const std::size_t length = std::strlen(name);
+  for (int i = 1; i < argc; ++i) {
+    if (std::strncmp(argv[i], name, length) == 0 && argv[i][length] == '=') return argv[i] + length + 1;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // A sanitizer ends the process with _exit(), which throws away whatever
+  // stdout still buffers; line buffering keeps GoogleTest's progress lines
+  // (which test was running) in the log next to the report.
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
+  testing::InitGoogleTest(&argc, argv);
+#if HARNESS_POOL_HOSTILE
+  ::testing::UnitTest::GetInstance()->listeners().Append(new RaceModeSeed);
+#endif
+  // The wrong fixes' judge: many fixes' runs from one start-up
+  // (run_each_forked.h; harness/cmake/judge_fixes.cmake).
+  const char* plan = option(argc, argv, "--pool_katas_plan");
+  const char* out_dir = option(argc, argv, "--pool_katas_out");
+  if (plan || out_dir) {
+    if (!plan || !out_dir) {
+      std::fprintf(stderr, "--pool_katas_plan=FILE and --pool_katas_out=DIR go together\n");
+      return 2;
+    }
+    return harness::detail::run_each_forked(plan, out_dir, run_tests);
+  }
+  return run_tests();
 }

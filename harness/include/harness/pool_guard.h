@@ -187,6 +187,13 @@ std::uint64_t race_mode_seed();
 // the calling thread's choices starting afresh.
 void set_race_mode_seed(std::uint64_t seed);
 
+// Ends the calling thread's ThreadSanitizer fiber for put() (nothing in other
+// builds; the next put() makes a new one). ThreadSanitizer counts a fiber as a
+// thread, and a process it counts as threaded cannot fork a child that starts
+// threads: the wrong fixes' judge (harness/src/run_each_forked.h) calls this
+// before it forks, when static initialisation has put() objects already.
+void end_put_fiber_of_this_thread() noexcept;
+
 // What race mode does with this put(), and whether a collect() follows it.
 PutRoute race_mode_route(std::uint64_t thread_number, bool& collect_after);
 
