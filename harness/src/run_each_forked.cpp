@@ -106,7 +106,9 @@ int run_each_forked(const char* plan_path, const char* out_dir, int (*run_tests)
   // A put() during static initialisation gave this thread ThreadSanitizer's
   // put() fiber, which counts as a second thread: end it (the parent runs no
   // test; each child's first put() makes its own, as a fresh process would).
+#if HARNESS_POOL_HOSTILE
   end_put_fiber_of_this_thread();
+#endif
   if (const int threads = thread_count(); threads != 1) {
     std::fprintf(stderr, "run_each_forked: the process has %d threads before any test ran: cannot fork it safely\n",
                  threads);
