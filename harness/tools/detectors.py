@@ -502,9 +502,22 @@ def row(kata, subject, detector, cell):
     return "\t".join(f.replace("\t", " ") for f in fields)
 
 
+def program_text(text):
+    """TEXT as the compiler sees it, near enough: comments after // and blank
+    lines left out, so that a comment (a test's note on what a message is
+    for) does not ask for the matrix to be measured again."""
+    kept = []
+    for line in text.split("\n"):
+        code = re.sub(r"(^|\s)//.*$", "", line).rstrip()
+        if code:
+            kept.append(code)
+    return "\n".join(kept)
+
+
 def sources_digest(kata):
     """A digest of what the matrix measured for KATA: every file in its folder
-    and its solution's, READMEs aside (the matrix writes a line into those)."""
+    and its solution's, READMEs aside (the matrix writes a line into those),
+    comments aside (program_text)."""
     digest = hashlib.sha256()
     for subject in ("kata", "solution"):
         folder = kata.folder(subject)
@@ -512,8 +525,8 @@ def sources_digest(kata):
             if name == "README.md" or not os.path.isfile(os.path.join(folder, name)):
                 continue
             digest.update(f"{subject}/{name}\0".encode())
-            with open(os.path.join(folder, name), "rb") as source:
-                digest.update(source.read())
+            with open(os.path.join(folder, name), encoding="utf-8") as source:
+                digest.update(program_text(source.read()).encode())
             digest.update(b"\0")
     return digest.hexdigest()[:16]
 
