@@ -46,21 +46,34 @@ trap 'rm -rf "$work"' EXIT
 
 # --- running a kata --------------------------------------------------------
 
-# run NN: runs kata NN; its whole output, normalised, on stdout, and its
-# results file in $work/results.tsv.
+# run NN [TRY]: runs kata NN; its whole output, normalised, on stdout, its
+# raw output in $work/raw.log and its results file in $work/results.tsv. Run
+# TRY (default 1) of a kata happens once per invocation, however many
+# excerpts it feeds, and once for several invocations that share EXCERPT_RUNS
+# (a folder: the test of this script runs it five times); settled() asks for
+# five different runs.
+runs=${EXCERPT_RUNS:-$work/runs}
+mkdir -p "$runs"
 run() {
   binary="$build/bin/kata$1"
   if [ ! -x "$binary" ]; then
     echo "doc_excerpts: $binary is missing: build the suite first" >&2
     return 1
   fi
-  seconds=$(grep "^$1	" "$build/katas.tsv" | cut -f9)
-  rm -f "$work/results.tsv"
-  if command -v timeout >/dev/null 2>&1; then
-    KATA_RESULT_FILE=$work/results.tsv timeout "${seconds:-60}" "$binary" >"$work/raw.log" 2>&1
-  else
-    KATA_RESULT_FILE=$work/results.tsv "$binary" >"$work/raw.log" 2>&1
+  saved="$runs/$1.${2:-1}"
+  if [ ! -f "$saved.log" ] || [ "$binary" -nt "$saved.log" ]; then
+    seconds=$(grep "^$1	" "$build/katas.tsv" | cut -f9)
+    rm -f "$saved.tsv"
+    if command -v timeout >/dev/null 2>&1; then
+      KATA_RESULT_FILE=$saved.tsv timeout "${seconds:-60}" "$binary" >"$saved.raw" 2>&1
+    else
+      KATA_RESULT_FILE=$saved.tsv "$binary" >"$saved.raw" 2>&1
+    fi
+    mv "$saved.raw" "$saved.log"
   fi
+  cp "$saved.log" "$work/raw.log"
+  rm -f "$work/results.tsv"
+  [ -f "$saved.tsv" ] && cp "$saved.tsv" "$work/results.tsv"
   normalise <"$work/raw.log"
 }
 
@@ -161,7 +174,7 @@ trim() {
 # $work/results.tsv).
 settled() {
   for try in 1 2 3 4 5; do
-    run "$1" >"$work/try$try.log" || return 1
+    run "$1" "$try" >"$work/try$try.log" || return 1
     cp "$work/raw.log" "$work/try$try.raw"
     cp "$work/results.tsv" "$work/try$try.tsv" 2>/dev/null
     trim 1 <"$work/try$try.log" | comparable | cksum | cut -d' ' -f1 >"$work/try$try.key"

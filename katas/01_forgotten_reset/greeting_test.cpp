@@ -15,15 +15,15 @@ TEST(ForgottenReset, EachGreetingHoldsOnlyItsOwnName) {
   const std::string first = greet("alice");
   const std::string second = greet("bob");
   const std::string third = greet("carol");
-  EXPECT_EQ(second, "hello bob") << "the buffer came back from the pool still holding the previous caller's text";
-  EXPECT_EQ(third, "hello carol") << "the buffer came back from the pool still holding the previous callers' text";
+  EXPECT_EQ(second, "hello bob") << "the buffer came back from the pool still holding the previous caller's text";  // for: this kata's bug
+  EXPECT_EQ(third, "hello carol") << "the buffer came back from the pool still holding the previous callers' text";  // for: this kata's bug
 }
 
 TEST(ForgottenReset, GreetingsReuseOnePooledBuffer) {
   const harness::testing::ExactPool exact("counts reuse: a put() that race mode drops would count as a miss");
   greet("warm-up");  // from here on the pool holds a buffer
   const harness::testing::PoolActivity activity(greeting_buffers);
-  for (const char* name : {"dave", "erin", "frank", "grace"}) EXPECT_EQ(greet(name), std::string("hello ") + name);
+  for (const char* name : {"dave", "erin", "frank", "grace"}) EXPECT_EQ(greet(name), std::string("hello ") + name);  // for: this kata's bug
   EXPECT_EQ(activity.gets(), 4u) << "greet() must format in a buffer taken from greeting_buffers";
   EXPECT_EQ(activity.hits(), 4u) << "each call should reuse the pooled buffer instead of making a new one";
 }
@@ -50,7 +50,7 @@ TEST(ForgottenReset, ThePooledBufferHoldsNoEarlierCallersText) {
   harness::testing::drain(greeting_buffers);
   greet("alice");
   const std::string result = greet("bob");
-  EXPECT_EQ(result, "hello bob");
+  EXPECT_EQ(result, "hello bob");  // for: this kata's bug
   std::unique_ptr<std::string> pooled = greeting_buffers.get();  // the buffer greet() just put back
   ASSERT_NE(pooled, nullptr);
   // Said only when it is what happened: the result was right, the buffer not.
@@ -58,7 +58,7 @@ TEST(ForgottenReset, ThePooledBufferHoldsNoEarlierCallersText) {
       << "the pooled buffer still holds earlier callers' text (\"" << *pooled << "\")"
       << (result == "hello bob" ? ": greet() hid it from its result, but never reset the buffer, which grows with "
                                   "every call"
-                                : "");
+                                : "");  // for: this kata's bug
   greeting_buffers.put(std::move(pooled));
 }
 
@@ -76,7 +76,7 @@ TEST(ForgottenReset, EachGreetingIsWrittenIntoTheSameStorage) {
   // Longer than a short-string buffer, shorter than the room already there.
   const std::string name = "dave, who has a rather long name for a greeting";
   const std::string greeting = greet(name);
-  EXPECT_EQ(greeting, "hello " + name);
+  EXPECT_EQ(greeting, "hello " + name);  // for: this kata's bug
   pooled = greeting_buffers.get();
   ASSERT_NE(pooled, nullptr);
   // A buffer that still holds old text grows, and its storage moves for that
@@ -98,7 +98,7 @@ TEST(ForgottenReset, AWarmGreetingAllocatesOnlyItsResult) {
   const std::string expected = "hello " + name;
   std::string greeting;
   const std::size_t allocations = harness::testing::allocations_during([&] { greeting = greet(name); });
-  ASSERT_EQ(greeting, expected);  // a wrong greeting is reported, not also the allocations it caused
+  ASSERT_EQ(greeting, expected);  // for: this kata's bug (alone: not also the allocations it caused)
   EXPECT_LE(allocations, 1u) << "greet() allocated " << allocations
                              << " times for a greeting that fits in the pooled buffer: it builds the greeting in "
                                 "new strings instead of the buffer it took from the pool";
@@ -133,7 +133,7 @@ TEST(ForgottenReset, AGreetingAfterAFailedOneHoldsOnlyItsOwnName) {
         << "from the pool still holding the failed call's text"
         << (clean_after_a_greeting ? ": the buffer is cleaned when a greeting succeeds, not on the path where it "
                                      "goes back after a failure"
-                                   : "");
+                                   : "");  // for: this kata's bug
     if (!reached) break;  // greet() made fewer allocations than that: each has failed once
   }
 }

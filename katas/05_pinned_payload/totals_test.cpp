@@ -82,7 +82,7 @@ TEST(PinnedPayload, ThePayloadIsFreedOnceTheCallerDropsIt) {
   const std::size_t allowance = harness::kMiB;
   EXPECT_LE(after, baseline + allowance)
       << "the pooled decoder still holds the caller's payload: about "
-      << (after - baseline + harness::kMiB / 2) / harness::kMiB << " MiB stayed alive after the caller let go of it";
+      << (after - baseline + harness::kMiB / 2) / harness::kMiB << " MiB stayed alive after the caller let go of it";  // for: this kata's bug
 }
 
 // The pool is there so that rows are split in the pooled decoder's scratch
@@ -111,6 +111,6 @@ TEST(PinnedPayload, ThePooledDecoderKeepsNoViewsIntoThePayload) {
   ASSERT_NE(pooled, nullptr);
   EXPECT_TRUE(pooled->fields.empty())
       << "the pooled decoder still holds " << pooled->fields.size()
-      << " views into the caller's payload, which may be freed by now: reset every field of the decoder, not one";
+      << " views into the caller's payload, which may be freed by now: reset every field of the decoder, not one";  // for: this kata's bug
   decoders.put(std::move(pooled));
 }

@@ -18,18 +18,18 @@ TEST(VectorNotCleared, SortsALine) {
 }
 
 TEST(VectorNotCleared, EachLineIsSortedOnItsOwn) {
-  EXPECT_EQ(sort_numbers("30 10 20"), "10 20 30") << kLeftovers;
-  EXPECT_EQ(sort_numbers("5 -4"), "-4 5") << kLeftovers;
-  EXPECT_EQ(sort_numbers(""), "") << "an empty line must give an empty result; " << kLeftovers;
+  EXPECT_EQ(sort_numbers("30 10 20"), "10 20 30") << kLeftovers;  // for: this kata's bug
+  EXPECT_EQ(sort_numbers("5 -4"), "-4 5") << kLeftovers;  // for: this kata's bug
+  EXPECT_EQ(sort_numbers(""), "") << "an empty line must give an empty result; " << kLeftovers;  // for: this kata's bug
 }
 
 TEST(VectorNotCleared, SortingReusesThePooledVector) {
   const harness::testing::ExactPool exact("counts reuse: a put() that race mode drops would count as a miss");
   sort_numbers("0");  // from here on the pool holds a vector
   const harness::testing::PoolActivity activity(number_buffers);
-  EXPECT_EQ(sort_numbers("2 1"), "1 2") << kLeftovers;
-  EXPECT_EQ(sort_numbers("9 7 8"), "7 8 9") << kLeftovers;
-  EXPECT_EQ(sort_numbers("6"), "6") << kLeftovers;
+  EXPECT_EQ(sort_numbers("2 1"), "1 2") << kLeftovers;  // for: this kata's bug
+  EXPECT_EQ(sort_numbers("9 7 8"), "7 8 9") << kLeftovers;  // for: this kata's bug
+  EXPECT_EQ(sort_numbers("6"), "6") << kLeftovers;  // for: this kata's bug
   EXPECT_EQ(activity.gets(), 3u) << "sort_numbers() must parse into a vector taken from number_buffers";
   EXPECT_EQ(activity.hits(), 3u)
       << "each call should reuse the vector the previous call put back, instead of making a new one";
@@ -56,12 +56,17 @@ TEST(VectorNotCleared, ThePooledVectorHoldsNoEarlierLinesNumbers) {
   const harness::testing::ExactPool exact("looks at what the call left in the pool: race mode may drop or move it");
   harness::testing::drain(number_buffers);
   sort_numbers("30 10 20");
-  EXPECT_EQ(sort_numbers("5 4"), "4 5");
+  const std::string result = sort_numbers("5 4");
+  EXPECT_EQ(result, "4 5");  // for: this kata's bug
   std::unique_ptr<std::vector<long>> pooled = number_buffers.get();  // the vector sort_numbers() just put back
   ASSERT_NE(pooled, nullptr);
-  EXPECT_LE(pooled->size(), 2u) << "the pooled vector still holds " << pooled->size()
-                                << " numbers after a line of two: sort_numbers() hid the earlier lines' numbers "
-                                   "from its result, but never emptied the vector, which grows with every call";
+  // Said only of a right result: one that shows the old numbers is the bug
+  // the line above reports, and hid nothing.
+  if (result == "4 5") {
+    EXPECT_LE(pooled->size(), 2u) << "the pooled vector still holds " << pooled->size()
+                                  << " numbers after a line of two: sort_numbers() hid the earlier lines' numbers "
+                                     "from its result, but never emptied the vector, which grows with every call";
+  }
   number_buffers.put(std::move(pooled));
 }
 
@@ -77,7 +82,7 @@ TEST(VectorNotCleared, EachLineIsParsedIntoTheSameStorage) {
   const long* storage = pooled->data();
   number_buffers.put(std::move(pooled));
 
-  EXPECT_EQ(sort_numbers("9 8 7 6 5 4 3 2 1"), "1 2 3 4 5 6 7 8 9");
+  EXPECT_EQ(sort_numbers("9 8 7 6 5 4 3 2 1"), "1 2 3 4 5 6 7 8 9");  // for: this kata's bug
   pooled = number_buffers.get();
   ASSERT_NE(pooled, nullptr);
   EXPECT_EQ(pooled->data(), storage)
@@ -99,12 +104,16 @@ TEST(VectorNotCleared, AWarmCallBuildsNoContainerOfItsOwnForTheNumbers) {
   std::size_t allocations = 0;
   const std::size_t largest = harness::testing::largest_allocation_during(
       [&] { allocations = harness::testing::allocations_during([&] { again = sort_numbers(line); }); });
-  EXPECT_EQ(again, sorted);
-  EXPECT_LT(largest, kNumbers * sizeof(long))
-      << "sorting a line of " << kNumbers << " numbers allocated a block of " << largest << " bytes, the size of the "
-      << "numbers themselves: they were parsed into a new container and the pooled vector, which already had the "
-         "room, was not where the work happened";
-  EXPECT_LT(allocations, kNumbers / 10)
-      << "sorting a line of " << kNumbers << " numbers made " << allocations << " allocations: the numbers passed "
-      << "through a container built afresh on every call";
+  EXPECT_EQ(again, sorted);  // for: this kata's bug
+  // Said only of a right result: a vector that keeps the old numbers grows,
+  // and moves its storage, for that reason alone (the line above reports it).
+  if (again == sorted) {
+    EXPECT_LT(largest, kNumbers * sizeof(long))
+        << "sorting a line of " << kNumbers << " numbers allocated a block of " << largest << " bytes, the size of "
+        << "the numbers themselves: they were parsed into a new container and the pooled vector, which already had "
+           "the room, was not where the work happened";
+    EXPECT_LT(allocations, kNumbers / 10)
+        << "sorting a line of " << kNumbers << " numbers made " << allocations << " allocations: the numbers "
+        << "passed through a container built afresh on every call";
+  }
 }

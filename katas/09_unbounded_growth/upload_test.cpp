@@ -69,10 +69,10 @@ TEST(UnboundedGrowth, RefusesAnOversizedBodyWithoutReadingItAll) {
   PatternBody body(kGiant);
   const Response response = handle_upload(body);
   EXPECT_EQ(response.status, 413) << "a body of " << kGiant / 1024 << " KiB is larger than kMaxBody (" << kMaxBody / 1024
-                                    << " KiB) and must be refused";
+                                    << " KiB) and must be refused";  // for: this kata's bug
   EXPECT_LE(body.bytes_read(), 2 * kMaxBody)
       << "the handler read " << body.bytes_read() / 1024
-      << " KiB of an oversized body; it should stop reading soon after the body passes kMaxBody";
+      << " KiB of an oversized body; it should stop reading soon after the body passes kMaxBody";  // for: this kata's bug
 }
 
 // A pool is for buffers of the usual size. One that grew for a large body
@@ -97,13 +97,13 @@ TEST(UnboundedGrowth, TheBuffersOfLargeUploadsAreNotKept) {
   const long long retained_between = live_bytes() - before;
   EXPECT_LE(retained_between, kRetainedCap)
       << "right after the largest allowed upload the program holds " << retained_between / 1024
-      << " KiB more than before: the buffer that grew to fit it went back to the pool as it was";
+      << " KiB more than before: the buffer that grew to fit it went back to the pool as it was";  // for: this kata's bug
   PatternBody normal(kNormal);
   EXPECT_EQ(handle_upload(normal).text, "64 lines");
 
   const long long retained = live_bytes() - before;
   EXPECT_LE(retained, kRetainedCap) << "after these uploads the program holds " << retained / 1024
-                                    << " KiB more than before: the pool kept a buffer that grew to fit a large body";
+                                    << " KiB more than before: the pool kept a buffer that grew to fit a large body";  // for: this kata's bug
 }
 
 TEST(UnboundedGrowth, NormalUploadsReuseThePooledBuffer) {

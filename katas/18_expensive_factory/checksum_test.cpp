@@ -61,7 +61,7 @@ TEST(ExpensiveFactory, TheTableIsComputedOnceHoweverOftenThePoolMisses) {
       << "each batch should start with one pool miss (the pool was just emptied) and then reuse that engine";
   EXPECT_LE(tables_built(), 1) << "the CRC lookup table was computed again for every engine the pool had to make: "
                                << kBatches << " pool misses, " << tables_built()
-                               << " table computations, although the table never changes";
+                               << " table computations, although the table never changes";  // for: this kata's bug
 }
 
 // Once per program means once for all threads too: threads that start later
@@ -76,5 +76,5 @@ TEST(ExpensiveFactory, OtherThreadsDoNotComputeTheTableAgain) {
     EXPECT_EQ(on_thread, 0xCBF43926u);
   }
   EXPECT_LE(tables_built(), 1) << "the CRC lookup table was computed " << tables_built()
-                               << " times: a new thread computed it again, although the table never changes";
+                               << " times: a new thread computed it again, although the table never changes";  // for: this kata's bug
 }

@@ -11,12 +11,15 @@ failures=0
 fail() { printf 'FAILED: %s\n%s\n' "$1" "${2:-}"; failures=$((failures + 1)); }
 
 # The real check: what `ctest -L harness` guards.
+# Each kata runs once for all of the invocations below (doc_excerpts.sh).
+EXCERPT_RUNS=$(mktemp -d)
+export EXCERPT_RUNS
 out=$(sh "$tool" --check "$build" "$root" 2>&1) ||
   fail "the excerpts in docs/ no longer match the katas; regenerate them with: sh harness/tools/doc_excerpts.sh $build" "$out"
 
 # The tool itself, on a scratch copy of the documents.
 scratch=$(mktemp -d)
-trap 'rm -rf "$scratch"' EXIT
+trap 'rm -rf "$scratch" "$EXCERPT_RUNS"' EXIT
 cp "$root"/docs/*.md "$scratch"/
 doc=$(grep -l '^<!-- excerpt: kata02-report -->$' "$scratch"/*.md | head -n 1)
 if [ -z "$doc" ]; then
