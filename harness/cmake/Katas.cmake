@@ -27,6 +27,23 @@ set(POOL_KATAS_MANIFEST_LINE
 # The kata tool and the docs generator read it from katas.tsv.
 set(POOL_KATAS_RUN_SECONDS 60)
 
+# The program of a kata or solution (every file of DIR but *_test.cpp) may
+# not use harness/testing.h, the tests' own helpers: TARGET's build refuses it
+# first, with one line in the compiler's form (harness/tools/program_only.sh).
+# Looked at again whenever one of the program's files changes.
+function(pool_katas_program_only target dir)
+  file(GLOB program ${dir}/*.h ${dir}/*.cpp)
+  list(FILTER program EXCLUDE REGEX "_test\\.cpp$")
+  # In the target's own folder: a refusal shows as that target failing
+  # (FAILED: .../kataNN.dir/...), which the kata tool reads as "does not compile".
+  set(stamp ${CMAKE_CURRENT_BINARY_DIR}/CMakeFiles/${target}.dir/program_only.stamp)
+  add_custom_command(OUTPUT ${stamp}
+                     COMMAND sh ${CMAKE_SOURCE_DIR}/harness/tools/program_only.sh ${dir} ${stamp}
+                     DEPENDS ${program} ${CMAKE_SOURCE_DIR}/harness/tools/program_only.sh
+                     VERBATIM)
+  target_sources(${target} PRIVATE ${stamp})
+endfunction()
+
 function(pool_katas_add_kata number slug flavour)
   set(name ${number}_${slug})
   set(kata_dir ${CMAKE_SOURCE_DIR}/katas/${name})
@@ -45,6 +62,7 @@ function(pool_katas_add_kata number slug flavour)
   endif()
 
   add_executable(kata${number} ${test_sources})
+  pool_katas_program_only(kata${number} ${kata_dir})
   target_include_directories(kata${number} PRIVATE ${kata_dir})
   target_link_libraries(kata${number} PRIVATE harness_${flavour})
   target_precompile_headers(kata${number} REUSE_FROM harness_${flavour})
@@ -72,6 +90,7 @@ function(pool_katas_add_kata number slug flavour)
       list(APPEND copies ${CMAKE_BINARY_DIR}/solution_tests/${name}/${file})
     endforeach()
     add_executable(solution${number} ${copies})
+    pool_katas_program_only(solution${number} ${solution_dir})
     target_include_directories(solution${number} PRIVATE ${solution_dir})
     target_link_libraries(solution${number} PRIVATE harness_${flavour})
     target_precompile_headers(solution${number} REUSE_FROM harness_${flavour})

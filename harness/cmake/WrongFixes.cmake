@@ -118,6 +118,7 @@ function(pool_katas_add_wrong_fixes number slug flavour)
     COMMAND ${CMAKE_COMMAND} -DKATA=${kata_dir} -DPATCH_DIR=${patch_dir} -DWORK=${work} -DUNITY=${unity}
             -P ${CMAKE_SOURCE_DIR}/harness/cmake/apply_fixes.cmake
     DEPENDS ${patches} ${kata_files} ${CMAKE_SOURCE_DIR}/harness/cmake/apply_fixes.cmake
+            ${CMAKE_SOURCE_DIR}/harness/tools/program_only.sh
     COMMENT "Applying the wrong and right fixes of kata ${number}"
     VERBATIM)
   set(target wrongfixes${number})
@@ -135,7 +136,7 @@ function(pool_katas_add_wrong_fixes number slug flavour)
   # child forked from one start of the binary and judges each as labelled.
   add_test(NAME wrongfixes.${number}
            COMMAND ${CMAKE_COMMAND} -DBINARY=$<TARGET_FILE:${target}> -DSOURCE_DIR=${CMAKE_SOURCE_DIR}
-                   -DPATCH_DIR=harness/tests/wrong_fixes/${name} -DWORK=${work}/judged -DSEED=${number}
+                   -DPATCH_DIR=harness/tests/wrong_fixes/${name} -DFIXES_DIR=${work} -DWORK=${work}/judged -DSEED=${number}
                    -DSECONDS=${POOL_KATAS_RUN_SECONDS} -P ${CMAKE_SOURCE_DIR}/harness/cmake/judge_fixes.cmake)
   set_tests_properties(wrongfixes.${number} PROPERTIES LABELS "harness;wrongfix" TIMEOUT 600)
 endfunction()

@@ -14,6 +14,9 @@
 # scope, so that the copies' own #include lines of them find them included
 # already: a header only ever opens at global scope, whatever a patch adds.
 #
+# A patch whose program the build refuses (harness/tools/program_only.sh)
+# gets WORK/NAME.refused, the build's words, instead of a place in UNITY.
+#
 # Fails, with one line saying which patch, when a patch touches the test or
 # no longer applies to the kata as it is now.
 
@@ -78,6 +81,17 @@ foreach(patch IN LISTS patches)
                         "whitespace aside): keep one, and say both ideas in its comment")
   endif()
   set(seen_${digest} "${file}")
+  # A program the build refuses (it uses the tests' helpers: harness/tools/
+  # program_only.sh) is refused here too, as the participant's build would,
+  # and left out of the binary; judge_fixes.cmake reads WORK/NAME.refused.
+  file(REMOVE "${WORK}/${name}.refused")
+  execute_process(COMMAND sh "${CMAKE_CURRENT_LIST_DIR}/../tools/program_only.sh" "${work}"
+                  RESULT_VARIABLE refused ERROR_VARIABLE refusal OUTPUT_QUIET)
+  if(NOT refused EQUAL 0)
+    string(REPLACE "${work}/" "" refusal "${refusal}")
+    file(WRITE "${WORK}/${name}.refused" "${refusal}")
+    continue()
+  endif()
   file(GLOB copied "${work}/*.h" "${work}/*.cpp")
   foreach(source IN LISTS copied)
     file(STRINGS "${source}" lines REGEX "^[ \t]*#[ \t]*include[ \t]*(<[^>]+>|\"harness/[^\"]+\")")

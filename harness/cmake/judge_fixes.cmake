@@ -1,5 +1,5 @@
 # cmake -DBINARY=<kata's fix binary> -DSOURCE_DIR=<repo> -DPATCH_DIR=<harness/tests/wrong_fixes/NN_slug>
-#       -DWORK=<dir> -DSEED=<n> -DSECONDS=<limit> -P judge_fixes.cmake
+#       -DFIXES_DIR=<apply_fixes.cmake's WORK> -DWORK=<dir> -DSEED=<n> -DSECONDS=<limit> -P judge_fixes.cmake
 #
 # Every wrong, right and gap fix of one kata, judged as labelled: the gate's
 # check of the corpus (ctest wrongfixes.NN). The binary starts once and runs
@@ -9,7 +9,8 @@
 # the sanitizer's start-up and every fix's static pools. Each verdict is
 # judge_fix.cmake's, computed here from this run; one line per fix, then a
 # count. A wrong fix that saw another reason than it states is run again in
-# a process of its own (run_fix.cmake, up to three runs in all).
+# a process of its own (run_fix.cmake, up to three runs in all). A patch the
+# build refused (FIXES_DIR/NAME.refused) is judged by that refusal.
 
 include(${CMAKE_CURRENT_LIST_DIR}/judge_fix.cmake)
 
@@ -30,7 +31,11 @@ foreach(patch IN LISTS patches)
   if(expect STREQUAL "wrong")
     set(limit 20)
   endif()
-  string(APPEND plan "Fix${index}\t${expect}\t${limit}\t${SEED}\n")
+  get_filename_component(name "${patch}" NAME)
+  string(REGEX REPLACE "\\.patch$" "" name "${name}")
+  if(NOT EXISTS "${FIXES_DIR}/${name}.refused")  # no binary to run: the build refused it
+    string(APPEND plan "Fix${index}\t${expect}\t${limit}\t${SEED}\n")
+  endif()
 endforeach()
 file(WRITE "${WORK}/plan.tsv" "${plan}")
 
@@ -57,7 +62,21 @@ foreach(patch IN LISTS patches)
   set(ok FALSE)
   set(again TRUE)
   set(said "")
-  if(NOT each_alone)
+  get_filename_component(name "${patch}" NAME)
+  string(REGEX REPLACE "\\.patch$" "" name "${name}")
+  if(EXISTS "${FIXES_DIR}/${name}.refused")
+    # Refused by construction (apply_fixes.cmake): the build's one line is
+    # what rejects it, and the patch must say so ("# rejected-by: construction").
+    file(STRINGS "${FIXES_DIR}/${name}.refused" refusal LIMIT_COUNT 1)
+    file(STRINGS "${patch}" stated REGEX "^# rejected-by: (.* \\| )?construction( \\| .*)?$")
+    set(again FALSE)
+    if(expect STREQUAL "wrong" AND stated)
+      set(ok TRUE)
+      set(said "${relative}: rejected as stated, construction: ${refusal}")
+    else()
+      set(said "${relative}: refused by the build, which its label does not say: ${refusal}")
+    endif()
+  elseif(NOT each_alone)
     file(STRINGS "${WORK}/${fix}.status" status)
     string(REGEX REPLACE "^exit " "" status "${status}")
     file(READ "${WORK}/${fix}.out" output)

@@ -10,7 +10,7 @@ Reads, and nothing else:
   harness/tests/wrong_fixes/cells.txt       cells no patch fills: NN | kind | n/a|gap|untried | reason
   harness/tests/wrong_fixes/NN_slug/*.patch each patch's "# kind:" and "# rejected-by:" lines
 
-What rejects each patch is the "# rejected-by:" line that run_fix.cmake
+What rejects each patch is the "# rejected-by:" line that judge_fix.cmake
 checks in every gate run (a test's name, a report, or a hang), so a cell
 that says "rejected" names what the last gate saw reject it.
 
@@ -143,7 +143,7 @@ def build(problems):
     out.append("A kata's test is a spec: a fix that dodges the lesson must fail it. The corpus in")
     out.append("`harness/tests/wrong_fixes/` keeps the wrong fixes people wrote (many blind, from the")
     out.append("README alone); each names its kind and what rejects it, and every gate run checks that")
-    out.append("it is rejected for that reason (`harness/cmake/run_fix.cmake`). This page counts them.")
+    out.append("it is rejected for that reason (`harness/cmake/judge_fix.cmake`). This page counts them.")
     out.append("")
     out.append("## The kinds")
     out.append("")
@@ -152,7 +152,9 @@ def build(problems):
     for _, (name, caught, definition) in kinds:
         example = examples.get(name)
         example = f"`{example}`" if example else "—"
-        caught = "each kata's tests" if caught == "tests" else "the harness, by construction"
+        caught = " and ".join({"tests": "each kata's tests",
+                               "construction": "the build, by construction (`harness/tools/program_only.sh`)"}[c.strip()]
+                              for c in caught.split(","))
         out.append(f"| `{name}` | {caught} | {definition} | {example} |")
     out.append("")
     out.append("## Kinds by kata")

@@ -25,9 +25,9 @@ TEST(CopiedPool, ScratchBufferIsReusedAcrossBatches) {
   EXPECT_EQ(encode_batch(encoder, {{"d", 4}}), "d=4\n");
   EXPECT_EQ(encoder.buffers_cached(), 1u)
       << "after two batches the encoder should still hold its scratch buffer for the next call; "
-         "the buffer encode_batch() used never came back to this encoder";
+         "the buffer encode_batch() used never came back to this encoder";  // for: this kata's bug
   EXPECT_EQ(encoder.buffers_made(), 1u)
-      << "this encoder should have made exactly one scratch buffer and used it for every reading of both batches";
+      << "this encoder should have made exactly one scratch buffer and used it for every reading of both batches";  // for: this kata's bug
 }
 
 // Each encoder owns its own free list: a new encoder starts with no buffers,
@@ -41,7 +41,7 @@ TEST(CopiedPool, EachEncoderKeepsItsOwnBuffers) {
       << "a new encoder already holds a scratch buffer: the encoders share one free list instead of owning their own";
   EXPECT_EQ(encode_batch(second, {{"wind", 4}}), "wind=4\n");
   EXPECT_EQ(first.buffers_cached(), 1u) << "encoding with one encoder took the scratch buffer of another";
-  EXPECT_EQ(second.buffers_made(), 1u) << "the second encoder should have made its own scratch buffer";
+  EXPECT_EQ(second.buffers_made(), 1u) << "the second encoder should have made its own scratch buffer";  // for: this kata's bug
 }
 
 // A pool has identity. An Encoder that can be copied gives its buffers a
@@ -50,7 +50,7 @@ TEST(CopiedPool, EachEncoderKeepsItsOwnBuffers) {
 TEST(CopiedPool, AnEncoderCannotBeCopied) {
   EXPECT_FALSE(std::is_copy_constructible_v<Encoder>)
       << "Encoder can still be copied: a copy would share or duplicate the free list, and its buffers would have two "
-         "owners again; delete its copy constructor, even if no caller copies it any more";
+         "owners again; delete its copy constructor, even if no caller copies it any more";  // for: this kata's bug
   EXPECT_FALSE(std::is_copy_assignable_v<Encoder>)
-      << "an Encoder can still be assigned from another: delete its copy assignment too";
+      << "an Encoder can still be assigned from another: delete its copy assignment too";  // for: this kata's bug
 }

@@ -81,7 +81,7 @@ TEST(ReaderKeptPastLease, AViewHoldsItsPooledReaderUntilItIsGone) {
     Lines lines = lines_of("one\ntwo");
     EXPECT_EQ(line_readers.stats().cached, 0u)
         << "the pool got the view's reader back while the view was still alive: the view reads through a reader "
-           "that someone else may take, or does not read through the pooled reader at all";
+           "that someone else may take, or does not read through the pooled reader at all";  // for: this kata's bug
     EXPECT_EQ(read_all(lines), (LineList{"one", "two"}));
   }
   EXPECT_EQ(line_readers.stats().cached, 1u) << "once the view is gone, its reader must be back in the pool";

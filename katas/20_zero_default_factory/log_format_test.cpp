@@ -45,7 +45,7 @@ TEST(ZeroDefaultFactory, APoolHandsOutWhatItsFactoryMakes) {
 TEST(ZeroDefaultFactory, ATypedPoolCannotBeMadeWithoutAFactory) {
   EXPECT_FALSE(std::is_default_constructible_v<TypedPool<Buffer*>>)
       << "a TypedPool<Buffer*> can still be made without a factory: the wrapper picks a default for the caller. "
-         "Make the factory a required argument, so that forgetting it is a compile error";
+         "Make the factory a required argument, so that forgetting it is a compile error";  // for: this kata's bug
 }
 
 // The pool is there so that entries are formatted in a reused buffer, which
