@@ -7,7 +7,7 @@ and the kinds x katas matrix.
 
 Reads, and nothing else:
   harness/tests/wrong_fixes/kinds.txt       the kinds: name | caught | definition
-  harness/tests/wrong_fixes/cells.txt       cells no patch fills: NN | kind | n/a|gap|untried | reason
+  harness/tests/wrong_fixes/cells.txt       cells no patch fills: NN | kind | n/a|gap | reason
   harness/tests/wrong_fixes/NN_slug/*.patch each patch's "# kind:" and "# rejected-by:" lines
 
 What rejects each patch is the "# rejected-by:" line that judge_fix.cmake
@@ -29,7 +29,7 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CORPUS = os.path.join(ROOT, "harness", "tests", "wrong_fixes")
 DOC = os.path.join(ROOT, "docs", "wrong-fixes.md")
-CELL_STATES = ("n/a", "gap", "untried")
+CELL_STATES = ("n/a", "gap")  # "untried" is an empty cell: every kind is tried in every kata
 
 
 def table_rows(path, columns):
@@ -133,7 +133,7 @@ def build(problems):
         for kind in kind_names:
             if (kata, kind) not in cells:
                 problems.append(f"kata {kata[:2]}, kind {kind}: an empty cell: add a patch of the kind, "
-                                "or a line to cells.txt saying n/a, gap or untried and why")
+                                "or a line to cells.txt saying n/a or gap and why")
 
     out = []
     out.append("# Wrong fixes, by kind")
@@ -161,7 +161,7 @@ def build(problems):
     out.append("")
     out.append("A number: that many wrong fixes of the kind, all rejected (the list below says by what);")
     out.append("*n/a*: the kind cannot happen in that program; **gap**: a fix of the kind passes the")
-    out.append("tests today; *untried*: no fix of the kind has been written for that kata yet.")
+    out.append("tests today. No cell is empty: every kind is tried in every kata where it can happen.")
     out.append("")
     header = "| kata | " + " | ".join(f"`{k}`" for k in kind_names) + " |"
     out.append(header)
@@ -175,15 +175,15 @@ def build(problems):
                 row.append(str(sum(detail.values())))
             elif state == "gap":
                 row.append("**gap**")
-            elif state in ("n/a", "untried"):
-                row.append(f"*{state}*")
+            elif state == "n/a":
+                row.append("*n/a*")
             else:
                 row.append("")
             totals[state or "empty"] += 1
         out.append(f"| {kata} | " + " | ".join(row) + " |")
     out.append("")
     out.append(", ".join(f"{totals[s]} {label}" for s, label in
-                         (("wrong", "cells rejected"), ("gap", "gaps"), ("n/a", "n/a"), ("untried", "untried"))) +
+                         (("wrong", "cells rejected"), ("gap", "gaps"), ("n/a", "n/a"))) +
                f" of {len(katas) * len(kind_names)}.")
     out.append("")
     out.append("## What rejects each kind, kata by kata")
@@ -198,8 +198,8 @@ def build(problems):
                 out.append(f"- `{kind}`: rejected by {said}")
             elif state == "gap":
                 out.append(f"- `{kind}`: **gap** (a `.gap.patch` records it)")
-            elif state in ("n/a", "untried"):
-                out.append(f"- `{kind}`: *{state}*: {detail}")
+            elif state == "n/a":
+                out.append(f"- `{kind}`: *n/a*: {detail}")
         out.append("")
     return "\n".join(out)
 
