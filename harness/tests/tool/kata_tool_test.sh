@@ -34,7 +34,8 @@ for spec in tsan_data_race:02_use_after_put asan_double_free:04_copied_pool \
   pool_factory_get:13_factory_calls_get pool_put_in_factory:16_put_inside_factory \
   asan_use_after_poison:19_reader_kept_past_lease tsan_pool_write:02_use_after_put \
   tsan_helper_lambda:12_pooled_mutex tsan_pool_write_first:10_thread_outlives_lease \
-  lsan_never_given_back:08_view_into_pooled_buffer; do
+  lsan_never_given_back:08_view_into_pooled_buffer tsan_pool_write_read_first:10_thread_outlives_lease \
+  tsan_job_went_back:17_job_returned_too_early; do
   name=${spec%%:*}
   got=$(summarize "$name" "${spec#*:}")
   [ "$got" = "$(cat "$here/reports/$name.expected")" ]
