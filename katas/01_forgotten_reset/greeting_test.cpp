@@ -80,8 +80,9 @@ TEST(ForgottenReset, EachGreetingIsWrittenIntoTheSameStorage) {
   pooled = greeting_buffers.get();
   ASSERT_NE(pooled, nullptr);
   // A buffer that still holds old text grows, and its storage moves for that
-  // reason: the assertion above has said so already.
-  if (greeting == "hello " + name) {
+  // reason (even under a greeting cut out of it): said only of a buffer that
+  // holds this greeting alone.
+  if (greeting == "hello " + name && pooled->size() <= greeting.size()) {
     EXPECT_EQ(static_cast<const void*>(pooled->data()), static_cast<const void*>(storage))
       << "greet() replaced the pooled buffer's storage with new memory: a fresh string was swapped or moved in, "
          "so nothing is reused and every call allocates again";
@@ -99,9 +100,17 @@ TEST(ForgottenReset, AWarmGreetingAllocatesOnlyItsResult) {
   std::string greeting;
   const std::size_t allocations = harness::testing::allocations_during([&] { greeting = greet(name); });
   ASSERT_EQ(greeting, expected);  // for: this kata's bug (alone: not also the allocations it caused)
-  EXPECT_LE(allocations, 1u) << "greet() allocated " << allocations
-                             << " times for a greeting that fits in the pooled buffer: it builds the greeting in "
-                                "new strings instead of the buffer it took from the pool";
+  // A buffer that keeps old text grows, and allocates for that reason: the
+  // allocations are blamed only when the buffer holds this greeting alone.
+  std::unique_ptr<std::string> pooled = greeting_buffers.get();
+  ASSERT_NE(pooled, nullptr);
+  const bool holds_only_this_greeting = pooled->size() <= expected.size();
+  greeting_buffers.put(std::move(pooled));
+  if (holds_only_this_greeting) {
+    EXPECT_LE(allocations, 1u) << "greet() allocated " << allocations
+                               << " times for a greeting that fits in the pooled buffer: it builds the greeting in "
+                                  "new strings instead of the buffer it took from the pool";
+  }
 }
 
 // Included here, after the tests above, so that the lines the docs cite from

@@ -85,13 +85,17 @@ TEST(ReaderKeptPastLease, AViewHoldsItsPooledReaderUntilItIsGone) {
     EXPECT_EQ(read_all(lines), (LineList{"one", "two"}));
   }
   EXPECT_EQ(line_readers.stats().cached, 1u) << "once the view is gone, its reader must be back in the pool";
+  const bool back_after_reading_to_the_end = line_readers.stats().cached == 1u;
   {
     Lines lines = lines_of("one\ntwo");
     EXPECT_EQ(lines.next(), std::optional<std::string_view>("one"));
   }  // given up after one line of two
-  EXPECT_EQ(line_readers.stats().cached, 1u)
-      << "a view given up before the end of its text did not give its reader back when it went: the reader goes "
-         "back on one path only, and every view a caller abandons costs the pool a reader";
+  // "One path only" is true only of a reader that came back on the other.
+  if (back_after_reading_to_the_end) {
+    EXPECT_EQ(line_readers.stats().cached, 1u)
+        << "a view given up before the end of its text did not give its reader back when it went: the reader goes "
+           "back on one path only, and every view a caller abandons costs the pool a reader";
+  }
 }
 
 // However many views are open at once, each keeps its own place: a view that
