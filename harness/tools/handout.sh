@@ -16,7 +16,7 @@ case "$out" in /*) ;; *) out="$PWD/$out" ;; esac
 
 # Files that give fixes away stay out, and so do the facilitator's: the room
 # view's server and page (a participant keeps share.py, which sends to it).
-excluded='^(solutions/|harness/room/(server|room_[a-z]+|test_[a-z]+|screenshot)\.py|harness/room/(index\.html|room\.css|room\.js)|docs/room\.png|harness/tests/wrong_fixes/|docs/facilitator\.md|docs/writing-a-kata\.md|\.ci/|\.github/|\.kata-state/|build/)'
+excluded='^(solutions/|harness/room/(server|room_[a-z]+|test_[a-z]+|screenshot)\.py|harness/room/(index\.html|room\.css|room\.js)|docs/room\.png|harness/tests/wrong_fixes/|docs/facilitator\.md|docs/writing-a-kata\.md|docs/wrong-fixes\.md|\.ci/|\.github/|\.kata-state/|build/)'
 
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT

@@ -49,7 +49,7 @@ if grep -xF -f "$work/fix-lines" "$work/handout-lines" >"$work/leaks"; then
   fail "a line of a fix is in the handout" "$(cat "$work/leaks")"
 fi
 # What the handout's documents point at must be in the handout.
-if grep -rnE 'solutions/|facilitator\.md|writing-a-kata\.md|\.ci/run|make test' "$tree" --include='*.md' >"$work/dangling"; then
+if grep -rnE 'solutions/|facilitator\.md|writing-a-kata\.md|wrong-fixes\.md|\.ci/run|make test' "$tree" --include='*.md' >"$work/dangling"; then
   fail "the handout's documents name files or commands it does not ship" "$(cat "$work/dangling")"
 fi
 
