@@ -7,8 +7,9 @@
 #   PATCH    the patch's path in the repository (its "# rejected-by:" line is read)
 #   EXPECT   wrong | right | gap
 #   FIX      FixI: the prefix of the patch's tests in the kata's fix binary
-#   STATUS   the run's exit status: 0, another number or word, or "timeout"
-#   OUTPUT   what the run printed
+#   STATUS   the run's exit status: 0, another number or word, "timeout", or
+#            "refused" (the build refused the program: no run)
+#   OUTPUT   what the run printed (for "refused": the build's one line)
 #   RESULTS  the run's results file (harness/src/result_file.h)
 #
 # Sets OUT_OK to TRUE when the fix was judged as labelled, OUT_AGAIN to TRUE
@@ -18,8 +19,9 @@
 # to the line to print.
 #
 # A wrong fix is judged as labelled when the kata's test rejects it (exits
-# non-zero, or hangs) for the reason its "# rejected-by:" line states: a
-# test's name, a report, or a hang. A right fix, when the test accepts it
+# non-zero, or hangs, or the build refuses it) for the reason its
+# "# rejected-by:" line states: a test's name, a report, a hang, or
+# construction. A right fix, when the test accepts it
 # three times over in shuffled order. A gap is a wrong fix that the tests
 # are known to let through (its comment says why it is not caught yet): it
 # is judged as labelled while the test still accepts it, so the gap stays on
@@ -31,70 +33,76 @@ include(${CMAKE_CURRENT_LIST_DIR}/output_tail.cmake)
 function(pool_katas_judge_fix patch expect fix status output results source_dir out_ok out_again out_said)
   set(${out_ok} FALSE PARENT_SCOPE)
   set(${out_again} FALSE PARENT_SCOPE)
-  if(status STREQUAL "timeout")
-    if(expect STREQUAL "wrong")
-      file(STRINGS "${source_dir}/${patch}" stated REGEX "^# rejected-by: (.* \\| )?hang( \\| .*)?$")
-      if(stated)
-        set(${out_ok} TRUE PARENT_SCOPE)
-        set(${out_said} "${patch}: rejected as stated, hang: the test did not finish in time" PARENT_SCOPE)
-      else()
-        set(${out_again} TRUE PARENT_SCOPE)
-        set(${out_said} "${patch}: rejected, but not for its stated reason: this run saw 'hang' (the test did not "
-                        "finish in time)" PARENT_SCOPE)
-      endif()
-    else()
-      set(${out_said} "${patch}: the test did not finish; a fix must be judged, not hang" PARENT_SCOPE)
-    endif()
-    return()
-  endif()
   pool_katas_output_tail("${output}" 2500 tail)
-  # A filter that selects nothing would pass any fix: the copy's tests must run.
-  set(started "")
-  if(EXISTS "${results}")
-    file(STRINGS "${results}" started REGEX "^started\t${fix}_")
-  endif()
-  if(NOT started)
-    set(${out_said} "${patch}: no test of ${fix} ran: is the binary out of date? Output ends with:\n${tail}" PARENT_SCOPE)
-    return()
-  endif()
   # What rejected the fix, in the words a patch's "# rejected-by:" line uses:
   #   test Suite.Name                  the first test that failed (an assertion)
   #   report Tool: what                a sanitizer's or the pool's report ended the run
   #   hang                             the run did not finish (or race mode's watchdog ended it)
+  #   construction                     the build refused the program (STATUS "refused",
+  #                                    OUTPUT its one line: apply_fixes.cmake)
   #   exit                             a non-zero exit with none of the above
   set(observed "exit")
   set(what "")
-  set(failures "")
-  if(EXISTS "${results}")
-    file(STRINGS "${results}" failures REGEX "^(failed|unfinished)\t")
-  endif()
-  if(failures)
-    list(GET failures 0 first)
-    string(REPLACE "\t" ";" fields "${first}")
-    list(GET fields 0 event)
-    list(GET fields 1 test)
-    string(REGEX REPLACE "^${fix}_" "" test "${test}")  # the kata's own suite name
-    if(event STREQUAL "unfinished")
-      set(observed "hang")
-    else()
-      list(GET fields 4 what)
-      set(observed "test ${test}")
+  if(status STREQUAL "timeout" OR status STREQUAL "refused")
+    if(NOT expect STREQUAL "wrong")
+      if(status STREQUAL "timeout")
+        set(${out_said} "${patch}: the test did not finish; a fix must be judged, not hang" PARENT_SCOPE)
+      else()
+        set(${out_said} "${patch}: refused by the build, which its label does not say: ${output}" PARENT_SCOPE)
+      endif()
+      return()
     endif()
-  elseif(output MATCHES "(ERROR|WARNING): (AddressSanitizer|LeakSanitizer|ThreadSanitizer|harness::Pool): ([a-zA-Z() -]*[a-zA-Z)])")
-    set(observed "report ${CMAKE_MATCH_2}: ${CMAKE_MATCH_3}")
-  elseif(output MATCHES "runtime error: ([a-z -]*[a-z])")
-    set(observed "report UndefinedBehaviorSanitizer: ${CMAKE_MATCH_1}")
+    if(status STREQUAL "timeout")
+      set(observed "hang")
+      set(what "the test did not finish in time")
+    else()
+      set(observed "construction")
+      set(what "${output}")
+    endif()
+  else()
+    # A filter that selects nothing would pass any fix: the copy's tests must run.
+    set(started "")
+    if(EXISTS "${results}")
+      file(STRINGS "${results}" started REGEX "^started\t${fix}_")
+    endif()
+    if(NOT started)
+      set(${out_said} "${patch}: no test of ${fix} ran: is the binary out of date? Output ends with:\n${tail}"
+          PARENT_SCOPE)
+      return()
+    endif()
+    set(failures "")
+    if(EXISTS "${results}")
+      file(STRINGS "${results}" failures REGEX "^(failed|unfinished)\t")
+    endif()
+    if(failures)
+      list(GET failures 0 first)
+      string(REPLACE "\t" ";" fields "${first}")
+      list(GET fields 0 event)
+      list(GET fields 1 test)
+      string(REGEX REPLACE "^${fix}_" "" test "${test}")  # the kata's own suite name
+      if(event STREQUAL "unfinished")
+        set(observed "hang")
+      else()
+        list(GET fields 4 what)
+        set(observed "test ${test}")
+      endif()
+    elseif(output MATCHES "(ERROR|WARNING): (AddressSanitizer|LeakSanitizer|ThreadSanitizer|harness::Pool): ([a-zA-Z() -]*[a-zA-Z)])")
+      set(observed "report ${CMAKE_MATCH_2}: ${CMAKE_MATCH_3}")
+    elseif(output MATCHES "runtime error: ([a-z -]*[a-z])")
+      set(observed "report UndefinedBehaviorSanitizer: ${CMAKE_MATCH_1}")
+    endif()
+    # The report's kind only, not where or whom it names.
+    string(REGEX REPLACE " (on address|of address|of type|which was|\\(pid).*$" "" observed "${observed}")
   endif()
-  # The report's kind only, not where or whom it names.
-  string(REGEX REPLACE " (on address|of address|of type|which was|\\(pid).*$" "" observed "${observed}")
 
   if(expect STREQUAL "wrong" AND status STREQUAL "0")
     set(${out_said} "${patch}: the kata's test PASSES with this wrong fix: make the test catch it" PARENT_SCOPE)
     return()
   endif()
   if(expect STREQUAL "right" AND NOT status STREQUAL "0")
-    set(${out_said} "${patch}: the kata's test REJECTS this correct fix (status ${status}): it pins a choice the "
-                    "lesson does not need. Output ends with:\n${tail}" PARENT_SCOPE)
+    string(CONCAT said_text "${patch}: the kata's test REJECTS this correct fix (status ${status}): it pins a choice the "
+                          "lesson does not need. Output ends with:\n${tail}")
+    set(${out_said} "${said_text}" PARENT_SCOPE)
     return()
   endif()
   if(expect STREQUAL "gap" AND NOT status STREQUAL "0")
@@ -137,7 +145,11 @@ function(pool_katas_judge_fix patch expect fix status output results source_dir 
       return()
     endif()
   endforeach()
-  set(${out_again} TRUE PARENT_SCOPE)
-  set(${out_said} "${patch}: rejected, but not for its stated reason: it says '${stated}', this run saw "
-                  "'${observed}'. Output ends with:\n${tail}" PARENT_SCOPE)
+  # A refusal by the build repeats: running it again would not help.
+  if(NOT observed STREQUAL "construction")
+    set(${out_again} TRUE PARENT_SCOPE)
+  endif()
+  string(CONCAT said_text "${patch}: rejected, but not for its stated reason: it says '${stated}', this run saw "
+                          "'${observed}'. Output ends with:\n${tail}")
+  set(${out_said} "${said_text}" PARENT_SCOPE)
 endfunction()
