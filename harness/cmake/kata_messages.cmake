@@ -19,6 +19,7 @@ function(pool_katas_check_kata_messages results number)
     return()  # a report ended the run before the results file was opened
   endif()
   file(STRINGS "${results}" failures REGEX "^failed\t")
+  set(read_file "")
   foreach(failure IN LISTS failures)
     string(REPLACE "\t" ";" fields "${failure}")
     list(GET fields 2 file)
@@ -27,16 +28,21 @@ function(pool_katas_check_kata_messages results number)
     if(NOT file MATCHES "_test\\.cpp$" OR NOT EXISTS "${file}")
       continue()
     endif()
-    file(READ "${file}" text)
-    # A line per list element: the code's own semicolons, and the brackets
-    # that would group list elements, kept apart first.
-    string(REPLACE ";" "@SEMICOLON@" text "${text}")
-    string(REPLACE "[" "@OPEN@" text "${text}")
-    string(REPLACE "]" "@CLOSE@" text "${text}")
-    # Each line starts with "|", so that no element is empty: a script's list
-    # drops empty elements (policy CMP0007), and empty lines count.
-    string(REPLACE "\n" ";|" lines "|${text}")
-    list(LENGTH lines count)
+    # The test file as a list of lines, read once however many of its
+    # assertions failed.
+    if(NOT file STREQUAL read_file)
+      file(READ "${file}" text)
+      # A line per list element: the code's own semicolons, and the brackets
+      # that would group list elements, kept apart first.
+      string(REPLACE ";" "@SEMICOLON@" text "${text}")
+      string(REPLACE "[" "@OPEN@" text "${text}")
+      string(REPLACE "]" "@CLOSE@" text "${text}")
+      # Each line starts with "|", so that no element is empty: a script's
+      # list drops empty elements (policy CMP0007), and empty lines count.
+      string(REPLACE "\n" ";|" lines "|${text}")
+      list(LENGTH lines count)
+      set(read_file "${file}")
+    endif()
     math(EXPR at "${line} - 1")
     math(EXPR last "${at} + 10")
     set(end_line "")
