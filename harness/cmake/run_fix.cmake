@@ -7,9 +7,9 @@
 # start-up); this runs one by hand, and again when a run saw another reason
 # than the one a wrong fix states. The verdict is judge_fix.cmake's.
 #
-# A wrong fix runs once, in order, and is rejected when it fails or hangs for
-# 20 s; every run that passes goes again in the pool's race mode
-# (harness/src/test_main.cpp), so this judges both. A right or gap fix runs
+# A wrong fix runs once, in order, up to its first failure, and is rejected
+# when it fails or hangs for 20 s; every run that passes goes again in the
+# pool's race mode (harness/src/test_main.cpp), so this judges both. A right or gap fix runs
 # three times over in shuffled order (seeds SEED, SEED+1, SEED+2: a failure
 # can be replayed with the same --gtest_random_seed).
 
@@ -24,6 +24,9 @@ endif()
 set(arguments "--gtest_filter=${FIX}_*")
 if(EXPECT STREQUAL "right" OR EXPECT STREQUAL "gap")
   list(APPEND arguments --gtest_shuffle --gtest_repeat=3 --gtest_random_seed=${SEED})
+else()
+  # Judged by its first failure: the tests after it cannot change the verdict.
+  list(APPEND arguments --gtest_fail_fast)
 endif()
 # A wrong fix that hangs is rejected, and sooner: a program that waits
 # forever for an object the pool was free to drop (race mode, the binary's
@@ -49,8 +52,9 @@ endif()
 # Where scheduling decides which of a kata's checks fires first, one run in
 # many may see another reason than the one stated; that is not the gap
 # reopening behind a crash that the stated reason exists to catch (which
-# repeats). Up to three runs in all; a later run that sees a stated reason
-# passes, and says what the first saw.
+# repeats). Likewise a gap that one run's scheduling lets a check catch.
+# Up to three runs in all; a later run that sees a stated reason (or lets
+# the gap through) passes, and says what the first saw.
 if(again AND ATTEMPT LESS 3)
   math(EXPR next_attempt "${ATTEMPT} + 1")
   execute_process(COMMAND "${CMAKE_COMMAND}" -DBINARY=${BINARY} -DFIX=${FIX} -DEXPECT=${EXPECT}

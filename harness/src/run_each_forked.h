@@ -25,7 +25,7 @@
 // What it does not promise
 //   * a judgement: which status means what is harness/cmake/judge_fix.cmake's
 //     business;
-//   * an order: two children run at a time, each writing only its own files;
+//   * an order: four children run at a time, each writing only its own files;
 //   * a parent with threads: a forked child gets only the forking thread, so
 //     when static initialisation started threads the run refuses (exit 3),
 //     and the caller runs each fix in a process of its own instead.
