@@ -114,3 +114,41 @@ TEST(PinnedPayload, ThePooledDecoderKeepsNoViewsIntoThePayload) {
       << " views into the caller's payload, which may be freed by now: reset every field of the decoder, not one";  // for: this kata's bug
   decoders.put(std::move(pooled));
 }
+
+// Included here, after the tests above, so that the lines the docs cite from
+// this file stay where they are; it replaces operator new for this program.
+#include "harness/failing_new.h"
+
+// Letting go of the payload means on every path: a total() that fails
+// half-way (an allocation throws std::bad_alloc, as a full heap does) must
+// not leave the caller's payload pinned in the pool either.
+TEST(PinnedPayload, AFailedTotalDoesNotPinThePayload) {
+  if (!harness::testing::FailingAllocation::kWorksInThisBuild) GTEST_SKIP() << "this build cannot make an allocation fail";
+  const harness::testing::ExactPool exact("looks at what the failed call left in the pool: race mode may drop it");
+  // Said only of a program that lets go on the normal path: the tests above
+  // speak of one that never does.
+  {
+    harness::testing::drain(decoders);
+    auto payload = std::make_shared<const std::string>("7,10\n8,20");
+    const std::weak_ptr<const std::string> watched = payload;
+    total(std::move(payload));
+    if (!watched.expired()) return;
+  }
+  std::weak_ptr<const std::string> watched;
+  harness::testing::each_allocation_failing(
+      [&] {
+        harness::testing::drain(decoders);
+        watched.reset();
+      },
+      [&] {
+        auto payload = std::make_shared<const std::string>("7,10\n8,20\n9,12");
+        watched = payload;
+        total(std::move(payload));
+      },
+      [&](long allocation) {
+        EXPECT_TRUE(watched.expired())
+            << "allocation " << allocation << " inside total() failed with std::bad_alloc, and the caller's "
+            << "payload is still alive after the caller let go: the decoder went back to the pool still holding "
+               "it (it is reset when run() returns, not on the path where an exception leaves total())";
+      });
+}

@@ -122,3 +122,29 @@ TEST(VectorNotCleared, AWarmCallBuildsNoContainerOfItsOwnForTheNumbers) {
         << "passed through a container built afresh on every call";
   }
 }
+
+// Included here, after the tests above, so that the lines the docs cite from
+// this file stay where they are; it replaces operator new for this program.
+#include "harness/failing_new.h"
+
+// Emptying the vector means on every path: a line whose sorting fails
+// half-way (an allocation throws std::bad_alloc, as a full heap does) must
+// not leave its numbers for the line after it.
+TEST(VectorNotCleared, ALineAfterAFailedOneHoldsOnlyItsOwnNumbers) {
+  if (!harness::testing::FailingAllocation::kWorksInThisBuild) GTEST_SKIP() << "this build cannot make an allocation fail";
+  const harness::testing::ExactPool exact("the failed call's vector must be the one the next call gets");
+  // Said only of a program whose normal path empties the vector: the tests
+  // above speak of one that never does.
+  sort_numbers("9 8 7");
+  if (sort_numbers("2 1") != "1 2") return;
+  const std::string line = "19 18 17 16 15 14 13 12 11 10";  // parsing it allocates, and so does the result
+  harness::testing::each_allocation_failing([] { harness::testing::drain(number_buffers); },
+                                            [&] { sort_numbers(line); },
+                                            [](long allocation) {
+                                              EXPECT_EQ(sort_numbers("2 1"), "1 2")
+                                                  << "allocation " << allocation << " inside sort_numbers() failed "
+                                                  << "with std::bad_alloc, and the next line came back with numbers "
+                                                     "it never had: the vector is emptied when a line is sorted, not "
+                                                     "on the path where an exception sends it back to the pool";
+                                            });
+}

@@ -174,3 +174,58 @@ TEST(UnboundedGrowth, NormalBodiesAreReadIntoTheSameStorage) {
          "allocates again";
   body_buffers.put(std::move(pooled));
 }
+
+#include <stdexcept>  // here, not above, so that the lines the docs cite stay where they are
+
+namespace {
+
+// A body whose connection drops: read() throws once `breaks_after` bytes
+// have been read.
+class BrokenBody : public Body {
+ public:
+  explicit BrokenBody(std::size_t breaks_after) : pattern_(2 * breaks_after), breaks_after_(breaks_after) {}
+
+  std::size_t read(char* into, std::size_t room) override {
+    if (pattern_.bytes_read() >= breaks_after_) throw std::runtime_error("the connection dropped");
+    return pattern_.read(into, room);
+  }
+
+ private:
+  PatternBody pattern_;
+  std::size_t breaks_after_;
+};
+
+}  // namespace
+
+// Every way out of handle_upload() leaves only a normal buffer in the pool:
+// an upload refused as too large, and one whose body fails half-way (a
+// dropped connection throws), as well as one that is served.
+TEST(UnboundedGrowth, ARefusedOrBrokenUploadLeavesNoGrownBufferBehind) {
+  const harness::testing::ExactPool exact("looks at what the call left in the pool: race mode may drop or move it");
+  constexpr long long kRetainedCap = 256 * 1024;
+  harness::testing::drain(body_buffers);
+  PatternBody warm_up(kNormal);
+  handle_upload(warm_up);
+  const long long before = live_bytes();
+  // Said only of a program whose served uploads leave no grown buffer: the
+  // test above speaks of one that keeps them.
+  PatternBody largest(kMaxBody);
+  handle_upload(largest);
+  if (live_bytes() - before > kRetainedCap) return;
+
+  PatternBody oversized(kOversized);
+  handle_upload(oversized);
+  const long long after_refused = live_bytes() - before;
+  EXPECT_LE(after_refused, kRetainedCap)
+      << "right after an upload of " << kOversized / 1024 << " KiB, the program holds " << after_refused / 1024
+      << " KiB more than before: the buffer that grew while reading it went back to the pool as it was (it is "
+         "freed or trimmed on the path that serves an upload, not on the one that refuses it)";
+
+  BrokenBody broken(kMaxBody / 2);
+  EXPECT_THROW(handle_upload(broken), std::runtime_error);
+  const long long after_broken = live_bytes() - before;
+  EXPECT_LE(after_broken, kRetainedCap)
+      << "right after an upload whose body failed " << kMaxBody / 2 / 1024 << " KiB in (read() threw), the program "
+      << "holds " << after_broken / 1024 << " KiB more than before: the buffer that grew while reading it went back "
+         "to the pool as it was, on the path an exception takes";
+}

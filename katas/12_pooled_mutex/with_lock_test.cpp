@@ -107,3 +107,29 @@ TEST(PooledMutex, ACallerInsideTryWithLockKeepsOthersOut) {
   EXPECT_EQ(turns.journal, (std::vector<std::string>{"alice", "bob"}))
       << "alice and bob were inside at the same time and wrote the shared journal together";
 }
+
+#include <functional>  // these two here, not above, so that the lines the docs cite stay where they are
+#include <stdexcept>
+
+// A critical section may throw: the exception leaves with_lock() or
+// try_with_lock(), and the lock must leave with it, or every caller after it
+// is kept out for good.
+TEST(PooledMutex, ACriticalSectionThatThrowsLeavesNobodyInside) {
+  const std::function<void()> fails = [] { throw std::runtime_error("the critical section failed"); };
+  for (const bool through_try : {false, true}) {
+    const char* const through = through_try ? "try_with_lock()" : "with_lock()";
+    if (through_try) {
+      EXPECT_THROW(try_with_lock(fails), std::runtime_error) << "try_with_lock() did not pass on f's exception";
+    } else {
+      EXPECT_THROW(with_lock(fails), std::runtime_error) << "with_lock() did not pass on f's exception";
+    }
+    // Asked from another thread: the thread that holds a std::mutex may not
+    // try it again.
+    bool answered = false;
+    bool ran = false;
+    std::thread([&] { answered = try_with_lock([&] { ran = true; }); }).join();
+    EXPECT_TRUE(answered && ran) << "after a critical section threw out of " << through << ", try_with_lock() on "
+                                 << "another thread was turned away with nobody inside: the exception left the lock "
+                                    "held";
+  }
+}

@@ -54,8 +54,13 @@ inline harness::Pool<Decoder> decoders{[] { return std::make_unique<Decoder>(); 
 
 inline Totals total(std::shared_ptr<const std::string> payload) {
   harness::Lease<Decoder> decoder = decoders.lease();
+  // The pool must not keep the caller's payload alive, on any way out of
+  // here: declared after the lease, this runs before the lease puts the
+  // decoder back, when run() returns and when it throws.
+  struct ResetOnExit {
+    Decoder& decoder;
+    ~ResetOnExit() { decoder.reset(); }
+  } reset_on_exit{*decoder};
   decoder->input = std::move(payload);
-  const Totals totals = decoder->run();
-  decoder->reset();  // the pool must not keep the caller's payload alive
-  return totals;
+  return decoder->run();
 }

@@ -29,18 +29,23 @@ inline harness::Pool<std::string> body_buffers{[] { return std::make_unique<std:
 
 inline Response handle_upload(Body& body) {
   harness::Lease<std::string> buffer = body_buffers.lease();
+  // A buffer that grew past the usual size is freed, not put back, on every
+  // way out of here: served, refused, or a read() that throws. Declared after
+  // the lease, this runs before the lease puts the buffer back.
+  struct FreeIfGrown {
+    harness::Lease<std::string>& buffer;
+    ~FreeIfGrown() {
+      if (buffer->capacity() > kMaxPooledCapacity) buffer.release();  // freed here
+    }
+  } free_if_grown{buffer};
   buffer->clear();
   char chunk[16 * 1024];
   while (std::size_t n = body.read(chunk, sizeof chunk)) {
     buffer->append(chunk, n);
     if (buffer->size() > kMaxBody) break;  // too large: stop reading it
   }
-  if (buffer->size() > kMaxBody) {
-    buffer.release();  // freed here: a buffer this large must not go back to the pool
-    return {413, "body too large"};
-  }
+  if (buffer->size() > kMaxBody) return {413, "body too large"};
 
   const auto lines = std::count(buffer->begin(), buffer->end(), '\n');
-  if (buffer->capacity() > kMaxPooledCapacity) buffer.release();  // freed here, not put back
   return {200, std::to_string(lines) + " lines"};
 }

@@ -26,6 +26,15 @@ inline harness::Pool<Encoder> encoders{[] { return std::make_unique<Encoder>(); 
 inline void encode(std::string_view message, const std::function<void(std::string_view)>& sink) {
   if (message.size() > kMaxMessage) throw std::length_error("message too large to encode");
   harness::Lease<Encoder> encoder = encoders.lease();
+  // A rare huge message must not leave a huge scratch area in the pool, on
+  // any way out of here: declared after the lease, this runs before the lease
+  // puts the encoder back, when sink() returns and when it throws.
+  struct TrimOnExit {
+    Encoder& encoder;
+    ~TrimOnExit() {
+      if (encoder.scratch.capacity() > 64 * 1024) encoder.scratch = std::vector<char>();
+    }
+  } trim_on_exit{*encoder};
   encoder->scratch.resize(2 * message.size());  // two hex digits per byte
   static constexpr char kDigits[] = "0123456789abcdef";
   char* out = encoder->scratch.data();
@@ -34,6 +43,4 @@ inline void encode(std::string_view message, const std::function<void(std::strin
     *out++ = kDigits[byte & 0xf];
   }
   sink(std::string_view(encoder->scratch.data(), 2 * message.size()));
-  // A rare huge message must not leave a huge scratch area in the pool.
-  if (encoder->scratch.capacity() > 64 * 1024) encoder->scratch = std::vector<char>();
 }

@@ -13,6 +13,9 @@
 //     fail each allocation of a call in turn, until a call completes.
 //   * kWorksInThisBuild says whether allocations can be made to fail at all
 //     in this build; a test that needs it skips when it is false.
+//   * each_allocation_failing(prepare, call, after) makes every allocation
+//     of a call fail in turn: "every path out" includes the ones nobody
+//     listed.
 //
 // What it does not promise
 //   * to fail malloc() itself, aligned operator new, or allocations on other
@@ -61,6 +64,36 @@ class FailingAllocation {
   // Whether the chosen allocation happened (and threw).
   bool failed() const { return harness::detail::t_allocation_failed; }
 };
+
+// Runs prepare(), then call() with its allocation number k failing, for
+// k = 1, 2, ... until a call makes fewer than k allocations (or `limit`
+// calls): each allocation the call makes fails once. The std::bad_alloc is
+// caught here; after each call that it ended, after(k) checks what the
+// failure left behind. prepare() runs before the failure is armed (its own
+// allocations never fail), so that each round starts from the same state
+// and fails the same sequence one allocation further on. Returns how many
+// calls failed: 0 means the call allocated nothing, and the test saw no
+// failure path.
+template <class Prepare, class Call, class After>
+long each_allocation_failing(Prepare&& prepare, Call&& call, After&& after, long limit = 100) {
+  long failed_calls = 0;
+  for (long skip = 0; skip < limit; ++skip) {
+    prepare();
+    bool reached = false;
+    {
+      const FailingAllocation failing(skip);
+      try {
+        call();
+      } catch (const std::bad_alloc&) {  // the failure made here
+      }
+      reached = failing.failed();
+    }
+    if (!reached) break;  // the call made fewer allocations than that: each has failed once
+    ++failed_calls;
+    after(skip + 1);
+  }
+  return failed_calls;
+}
 
 }  // namespace harness::testing
 
