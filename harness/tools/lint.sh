@@ -21,7 +21,9 @@
 #     (see quoted.awk below);
 #   * the diff in each solution README is the real kata -> solution diff
 #     (harness/tools/solution_diffs.sh writes it);
-#   * docs/katas.md is what harness/tools/katas_md.sh makes of the manifest.
+#   * docs/katas.md is what harness/tools/katas_md.sh makes of the manifest;
+#   * the README's timing figures are those docs/speed.md and
+#     docs/facilitator.md record from their runs.
 # Prints one line per problem, naming the file and what to do; exits 1 if
 # there is any. A handout (no solutions/) skips the solution checks.
 set -u
@@ -271,6 +273,31 @@ for doc in "$root/README.md" "$root"/docs/*.md; do
 done
 # shellcheck disable=SC2086 # one kata folder a word
 [ $# -eq 0 ] || quoted docs/ role=doc names=0 unique=1 dirs="$(printf 'katas/%s ' $declared_names)harness/include/harness" "$@"
+
+# --- figures quoted from a recorded run ------------------------------------------
+# The README's save-to-verdict figures are those of the make bench-loop run
+# that docs/speed.md records (fastest, slowest and median of its "total"
+# column), and its first-make figure lies in the range docs/facilitator.md
+# measured. Either page changed alone is a drift.
+if [ -f "$root/docs/speed.md" ] && [ -f "$root/docs/facilitator.md" ]; then
+  recorded=$(awk '/^save to verdict: median/ { median = $5; found = 1 }
+                  /^[0-9][0-9] +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9.]+$/ {
+                    if (n == 0 || $5 < low) low = $5
+                    if (n == 0 || $5 > high) high = $5
+                    n++ }
+                  END { if (found && n) print low " to " high " s, " median " s for the middle kata" }' "$root/docs/speed.md")
+  quoted=$(tr '\n' ' ' <"$root/README.md" | tr -s ' ')
+  case "$quoted" in
+    *"$recorded"*) ;;
+    *) problem "README.md: its save-to-verdict figures are not docs/speed.md's recorded run ('${recorded:-no table found}')" ;;
+  esac
+  first_make=$(printf '%s' "$quoted" | sed -n 's/.*the first `make` takes about \([0-9]*\) s\..*/\1/p')
+  range=$(tr '\n' ' ' <"$root/docs/facilitator.md" | tr -s ' ' | sed -n 's/.*(\([0-9]*\) to \([0-9]*\) s in [a-z]* runs).*/\1 \2/p')
+  # shellcheck disable=SC2086 # two numbers
+  if [ -z "$first_make" ] || [ -z "$range" ] || ! printf '%s %s\n' "$first_make" "$range" | awk '{ exit !($1 >= $2 && $1 <= $3) }'; then
+    problem "README.md: its first-make figure (${first_make:-none found}) is not within docs/facilitator.md's measured range (${range:-none found})"
+  fi
+fi
 
 # --- generated pages -----------------------------------------------------------
 out=$(sh "$root/harness/tools/katas_md.sh" --check "$table" "$root") || problem "$(printf '%s\n' "$out" | head -n 1)"

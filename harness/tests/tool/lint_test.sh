@@ -92,6 +92,12 @@ broken "a README quoting a line without its text" "^lint: katas/01_forgotten_res
 break_it() { sed -i '1i // Renders greetings.' katas/02_*/render.h; }
 broken "docs/ quoting a program line that moved" "^lint: docs/sanitizers.md: quotes \`render.h:19\` as \`render_buffers.put\\(std::move\\(buffer\\)\\);\`, but line 19 of katas/02_use_after_put/render.h is"
 
+break_it() { sed -i 's/^save to verdict: median 0.80 s/save to verdict: median 0.85 s/' docs/speed.md; }
+broken "a README figure that docs/speed.md's recorded run no longer gives" "^lint: README.md: its save-to-verdict figures are not docs/speed.md's recorded run"
+
+break_it() { sed -i 's/(35 to 43 s in five runs)/(55 to 63 s in five runs)/' docs/facilitator.md; }
+broken "a first-make figure outside the facilitator's measured range" "^lint: README.md: its first-make figure \\(40\\) is not within docs/facilitator.md's measured range \\(55 63\\)"
+
 lint_the_broken_copy
 [ "$failures" -eq 0 ] && echo "lint_test: the lint passes on the suite and catches each of $cases breakages"
 [ "$failures" -eq 0 ]
