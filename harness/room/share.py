@@ -34,6 +34,9 @@ STATE_DIR = os.environ.get("KATA_STATE_DIR") or os.path.join(ROOT, ".kata-state"
 BUILD = share_record.kata_build()
 SETTINGS = os.path.join(STATE_DIR, "room")
 SEEN = os.path.join(STATE_DIR, "room-seen")   # when each kata's line last changed
+# The random id a preview showed before sharing was on: the share that
+# follows sends that id, so the preview is the record, id and all.
+PREVIEWED_ID = os.path.join(STATE_DIR, "room-previewed-id")
 MAX_NAME = 40
 
 
@@ -134,7 +137,7 @@ def run(argv):
     if args.send:
         return send_quietly(saved)
     if args.stop:
-        for path in (SETTINGS, SEEN):
+        for path in (SETTINGS, SEEN, PREVIEWED_ID):
             if os.path.exists(path):
                 os.remove(path)
         print("share: stopped; nothing more is sent (make share ROOM=... starts again, with a new id)")
@@ -151,7 +154,11 @@ def run(argv):
         settings["name"] = check_name(args.name)
     if args.proxy:
         settings["proxy"] = check_url(args.proxy, "PROXY")
-    settings.setdefault("id", secrets.token_hex(8))
+    if "id" not in settings:
+        previewed = share_record.read(PREVIEWED_ID, "").strip()
+        settings["id"] = previewed if re.fullmatch(r"[0-9a-f]{16}", previewed) else secrets.token_hex(8)
+        if args.dry_run and previewed != settings["id"]:
+            save(PREVIEWED_ID, settings["id"])
     settings.setdefault("secret", secrets.token_urlsafe(24))
     missing = [k.upper() for k in ("room", "code", "name") if not settings.get(k)]
     if missing and not args.dry_run:
@@ -164,6 +171,9 @@ def run(argv):
     body = share_record.encode(rec)   # built once: shown, then sent as it is
 
     if args.dry_run:
+        # Kept, though nothing is sent: when each kata's line changed, as the
+        # share after this preview will send it.
+        save(SEEN, json.dumps(seen))
         show(shown, body)
         print("(--dry-run: nothing was sent)")
         return 0

@@ -246,6 +246,25 @@ class ShareTest(unittest.TestCase):
         self.assertEqual(json.loads(body)["katas"]["02"]["why"], "a test check failed at render.cpp:12")
         self.assertIn(b"\n\n" + body + b"\n\n", out.stdout)
 
+    def test_a_dry_run_previews_the_record_the_share_after_it_sends(self):
+        # make share DRY_RUN=1 before sharing is on: the id it shows is the
+        # one the share sends (not a new random one each time), and so are the
+        # rest of the bytes.
+        room = self.fake()
+        args = ("--room", room.url, "--code", "abcd", "--name", "Ada")
+        first = self.share("--dry-run", *args)
+        second = self.share("--dry-run", *args)
+        self.assertEqual(first.returncode, 0, first.stderr)
+        shown = first.stdout[first.stdout.index("{"):first.stdout.rindex("}") + 1]
+        self.assertEqual(shown, second.stdout[second.stdout.index("{"):second.stdout.rindex("}") + 1])
+        out = self.share(*args, "--yes")
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertEqual(room.received[0].partition(b"\r\n\r\n")[2].decode("utf-8"), shown)
+        self.share("--stop")
+        third = self.share("--dry-run", *args)
+        self.assertNotEqual(json.loads(third.stdout[third.stdout.index("{"):third.stdout.rindex("}") + 1])["id"],
+                            json.loads(shown)["id"], "after make share STOP=1 a share starts with a new id")
+
     def test_the_preview_shows_what_the_kata_tool_sends_next(self):
         # make share runs without KATA_BUILD: the preview must read the build
         # tree the kata tool runs in (and sends from), or its whys are empty
