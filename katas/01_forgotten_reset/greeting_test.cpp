@@ -146,3 +146,24 @@ TEST(ForgottenReset, AGreetingAfterAFailedOneHoldsOnlyItsOwnName) {
     if (!reached) break;  // greet() made fewer allocations than that: each has failed once
   }
 }
+
+// The pool may hand a buffer to any thread: one that another thread filled
+// with a longer greeting must come out of greet() as clean as this thread's
+// own.
+TEST(ForgottenReset, AGreetingInABufferAnotherThreadFilledHoldsOnlyItsOwnName) {
+  const harness::testing::ExactPool exact("hands this thread the other thread's buffer: race mode may drop it");
+  // Said only of a program whose buffers come back clean on one thread: the
+  // tests above speak of one that never cleans them.
+  greet("bob");
+  if (greet("ann") != "hello ann") return;
+  std::unique_ptr<std::string> filled =
+      harness::testing::left_by_another_thread(greeting_buffers, [] { greet("alexander the great"); });
+  if (filled == nullptr) return;  // nothing went back to the pool: the reuse tests above speak of it
+  const std::string held = *filled;
+  greet("bob");  // this thread's own last greeting: a short one
+  harness::testing::give_to_this_thread(greeting_buffers, std::move(filled));
+  EXPECT_EQ(greet("ann"), "hello ann")
+      << "the buffer another thread had left holding \"" << held << "\" came to this thread, and the greeting "
+      << "made in it kept part of that text: a buffer may come back to any thread, holding anything; clean what "
+         "it holds, not what this thread last left in one";
+}

@@ -148,3 +148,24 @@ TEST(VectorNotCleared, ALineAfterAFailedOneHoldsOnlyItsOwnNumbers) {
                                                      "on the path where an exception sends it back to the pool";
                                             });
 }
+
+// The pool may hand a vector to any thread: one that another thread filled
+// with a longer line's numbers must hold only this line's numbers once
+// sort_numbers() has used it.
+TEST(VectorNotCleared, ALineSortedInAVectorAnotherThreadFilledHoldsOnlyItsOwnNumbers) {
+  const harness::testing::ExactPool exact("hands this thread the other thread's vector: race mode may drop it");
+  // Said only of a program whose vectors come back empty on one thread: the
+  // tests above speak of one that never empties them.
+  sort_numbers("3 1 2");
+  if (sort_numbers("2 1") != "1 2") return;
+  std::unique_ptr<std::vector<long>> filled =
+      harness::testing::left_by_another_thread(number_buffers, [] { sort_numbers("9 8 7 6 5 4 3 2 1"); });
+  if (filled == nullptr) return;  // nothing went back to the pool: the reuse tests above speak of it
+  const std::size_t held = filled->size();
+  sort_numbers("2 1");  // this thread's own last line: a short one
+  harness::testing::give_to_this_thread(number_buffers, std::move(filled));
+  EXPECT_EQ(sort_numbers("5 4"), "4 5")
+      << "the vector another thread had left holding " << held << " numbers came to this thread, and the line "
+      << "sorted in it kept some of them: a vector may come back to any thread, holding anything; empty what it "
+         "holds, not what this thread last left in one";
+}

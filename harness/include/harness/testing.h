@@ -30,6 +30,12 @@
 //   * ExactPool pauses race mode for its scope, for a test that must get back
 //     the object a call just put back; it takes the reason as its argument,
 //     so the test says why the pool's freedom to drop objects is waived.
+//   * left_by_another_thread(pool, call) runs call on a thread of its own and
+//     returns the object it left in the pool (nullptr if none), and
+//     give_to_this_thread(pool, object) makes that object the one this
+//     thread's next get() returns (under an ExactPool): the pool may hand any
+//     object to any thread, and a program that counts on getting its own
+//     back shows here, on purpose rather than by chance.
 //
 // What it does not promise
 //   * isolation from other threads: activity counts every thread's calls;
@@ -76,6 +82,26 @@ class ExactPool {
   ExactPool(const ExactPool&) = delete;
   ExactPool& operator=(const ExactPool&) = delete;
 };
+
+// The object a call on another thread put back: taken on that thread, from
+// what the pool caches (never the factory's), nullptr when nothing is there.
+template <class T, class Call>
+std::unique_ptr<T> left_by_another_thread(Pool<T>& pool, Call&& call) {
+  std::unique_ptr<T> left;
+  std::thread([&] {
+    call();
+    left = pool.try_get();
+  }).join();
+  return left;
+}
+
+// The pool drained, then holding `object` alone: this thread's next get()
+// returns it, as long as race mode is paused (ExactPool).
+template <class T>
+void give_to_this_thread(Pool<T>& pool, std::unique_ptr<T> object) {
+  drain(pool);
+  pool.put(std::move(object));
+}
 
 class TimedLatch {
  public:
