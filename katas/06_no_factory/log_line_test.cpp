@@ -86,3 +86,16 @@ TEST(NoFactory, EachLineIsWrittenIntoTheSameStorage) {
          "so nothing is reused and every call allocates again";
   line_buffers.put(std::move(pooled));
 }
+
+// Each call's line is the caller's own: kept while the same thread logs a
+// hundred more, it still says what it said.
+TEST(NoFactory, EachLineStaysTheCallersOwnWhileMoreAreLogged) {
+  constexpr int kLines = 100;
+  const auto message = [](int i) { return "request " + std::to_string(i); };
+  const int changed = harness::testing::first_result_changed_by_later_calls(
+      kLines, [&](int i) -> decltype(auto) { return log_line("info", message(i)); },
+      [&](int i) { return "[info] " + message(i); });
+  EXPECT_EQ(changed, -1) << "the line log_line() returned for call " << changed << " changed while the same thread "
+                         << "logged more lines: it points into storage a later call reuses, not a string the caller "
+                            "owns";
+}

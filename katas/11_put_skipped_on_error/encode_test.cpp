@@ -112,3 +112,15 @@ TEST(PutSkippedOnError, TheLineIsBuiltInThePooledBuffer) {
       << "the pooled buffer came back without the room the line needed: encode() built it somewhere else, or moved the buffer's storage out, so every call allocates again";
   line_buffers.put(std::move(pooled));
 }
+
+// Each call's line is the caller's own: kept while the same thread encodes a
+// hundred more, it still says what it said.
+TEST(PutSkippedOnError, EachLineStaysTheCallersOwnWhileMoreAreEncoded) {
+  constexpr int kLines = 100;
+  const int changed = harness::testing::first_result_changed_by_later_calls(
+      kLines, [](int i) -> decltype(auto) { return encode({{"n", std::to_string(i)}}); },
+      [](int i) { return "n=" + std::to_string(i) + ";"; });
+  EXPECT_EQ(changed, -1) << "the line encode() returned for call " << changed << " changed while the same thread "
+                         << "encoded more lines: it points into storage a later call reuses, not a string the caller "
+                            "owns";
+}

@@ -69,3 +69,15 @@ TEST(PutInsideFactory, AMissPutsNothingIntoThePool) {
   EXPECT_EQ(field_buffers.stats().cached, 0u)
       << "after one get on an empty pool, the pool holds a buffer nobody gave back: the factory put it there";
 }
+
+// Each call's line is the caller's own: kept while the same thread formats a
+// hundred more, it still says what it said.
+TEST(PutInsideFactory, EachLineStaysTheCallersOwnWhileMoreAreFormatted) {
+  constexpr int kLines = 100;
+  const int changed = harness::testing::first_result_changed_by_later_calls(
+      kLines, [](int i) -> decltype(auto) { return format_pair("k" + std::to_string(i), "v"); },
+      [](int i) { return "k" + std::to_string(i) + "=v"; });
+  EXPECT_EQ(changed, -1) << "the line format_pair() returned for call " << changed << " changed while the same "
+                         << "thread formatted more lines: it points into storage a later call reuses, not a string "
+                            "the caller owns";
+}

@@ -36,6 +36,14 @@
 //     thread's next get() returns (under an ExactPool): the pool may hand any
 //     object to any thread, and a program that counts on getting its own
 //     back shows here, on purpose rather than by chance.
+//   * first_result_changed_by_later_calls(n, call, expected) makes n calls
+//     and keeps every result as the call returned it (a string of its own,
+//     or a reference or view into whatever storage it points at) until all
+//     n are made, then returns the first i whose result no longer equals
+//     expected(i), or -1: a program that returns into a private stash (a
+//     thread_local, a ring of fewer than n slots) shows here. `call` must
+//     return what the program returned: `[&](int i) -> decltype(auto) {
+//     return f(...); }`, or a reference would be copied before it is kept.
 //
 // What it does not promise
 //   * isolation from other threads: activity counts every thread's calls;
@@ -101,6 +109,23 @@ template <class T>
 void give_to_this_thread(Pool<T>& pool, std::unique_ptr<T> object) {
   drain(pool);
   pool.put(std::move(object));
+}
+
+namespace detail {
+template <class Call, class Expected>
+int first_result_changed_from(int i, int n, Call& call, Expected& expected) {
+  if (i == n) return -1;
+  const auto& result = call(i);  // a returned string lives as long as this reference; a view stays a view
+  const int later = first_result_changed_from(i + 1, n, call, expected);
+  if (!(result == expected(i))) return i;
+  return later;
+}
+}  // namespace detail
+
+// Results kept as returned while later calls are made (see the contract above).
+template <class Call, class Expected>
+int first_result_changed_by_later_calls(int n, Call&& call, Expected&& expected) {
+  return detail::first_result_changed_from(0, n, call, expected);
 }
 
 class TimedLatch {
