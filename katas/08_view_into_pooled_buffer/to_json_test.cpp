@@ -77,3 +77,20 @@ TEST(ViewIntoPooledBuffer, RecordsNobodyKeepsAreNotKeptEither) {
       << "after encoding 2000 records that nobody kept, the program holds " << (after - before) / 1024
       << " KiB more: every record was stored somewhere for good, so that its view would not dangle";
 }
+
+#include <type_traits>  // here, not above, so that the lines the docs cite stay where they are
+
+// A record is a value the caller owns: a copy of it made and dropped takes
+// nothing away from the record it was copied from.
+TEST(ViewIntoPooledBuffer, ARecordKeepsItsTextAfterACopyOfItIsDropped) {
+  const auto& alice = to_json("alice", 30);
+  // A template, so that a record that cannot be copied compiles this as nothing.
+  []<class Record>(const Record& record) {
+    if constexpr (std::is_copy_constructible_v<Record>) {
+      const Record copy = record;  // made, then dropped at once
+      (void)copy;
+    }
+  }(alice);
+  EXPECT_EQ(alice, kAlice) << "alice's record changed once a copy of it was made and dropped: dropping the copy "
+                              "gave back to the pool the buffer the record still reads";
+}

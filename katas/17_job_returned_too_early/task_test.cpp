@@ -147,3 +147,26 @@ TEST(JobReturnedTooEarly, FinishedTasksLeaveNothingBehind) {
   EXPECT_LT(grown, 32 * 1024) << "after 20 tasks of 4 KiB each the program holds " << grown / 1024
                               << " KiB more than before: each task left a job, or a copy of one, alive outside the pool";
 }
+
+#include <type_traits>  // here, not above, so that the lines the docs cite stay where they are
+#include <utility>
+
+// A Task that its type lets move hands its job over with the move: the
+// result comes with it, and the job goes back once (a second put of the same
+// job is the pool's "double put" report). A Task that cannot be moved has
+// nothing to show here.
+TEST(JobReturnedTooEarly, AMovedTaskKeepsItsResultAndGivesItsJobBackOnce) {
+  // A template, so that a Task that cannot be moved compiles this as nothing.
+  []<class T>(std::type_identity<T>) {
+    if constexpr (std::is_move_constructible_v<T>) {
+      T first("moved");
+      T second(std::move(first));
+      EXPECT_EQ(second.result(), "MOVED") << "a Task moved to another lost its result on the way";
+      if constexpr (std::is_move_assignable_v<T>) {
+        T third("replaced");
+        third = std::move(second);
+        EXPECT_EQ(third.result(), "MOVED") << "a Task move-assigned over another did not carry its result with it";
+      }
+    }
+  }(std::type_identity<Task>{});
+}
