@@ -94,3 +94,15 @@ TEST(ViewIntoPooledBuffer, ARecordKeepsItsTextAfterACopyOfItIsDropped) {
   EXPECT_EQ(alice, kAlice) << "alice's record changed once a copy of it was made and dropped: dropping the copy "
                               "gave back to the pool the buffer the record still reads";
 }
+
+// However many records the caller holds at once, each keeps its own text:
+// kept while the same thread encodes a hundred more, it still says what it
+// said.
+TEST(ViewIntoPooledBuffer, AHundredRecordsHeldAtOnceEachKeepTheirText) {
+  constexpr int kRecords = 100;
+  const auto text = [](int i) { return R"({"name":"user)" + std::to_string(i) + R"(","age":30})"; };
+  const int changed = harness::testing::first_result_changed_by_later_calls(
+      kRecords, [](int i) -> decltype(auto) { return to_json("user" + std::to_string(i), 30); }, text);
+  EXPECT_EQ(changed, -1) << "record " << changed << " changed while the same thread encoded more records: it "
+                         << "points into storage a later call reuses, not text the caller owns";
+}
