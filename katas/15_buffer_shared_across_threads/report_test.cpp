@@ -59,3 +59,22 @@ TEST(BufferSharedAcrossThreads, TheTextIsFormattedInAPooledBuffer) {
          "somewhere else, or threw the buffer's storage away, so every report allocates again";
   for (std::unique_ptr<std::string>& buffer : pooled) text_buffers.put(std::move(buffer));
 }
+
+// Both halves' buffers go back with the room their text grew them to, the
+// heading's as well as the body's: that room is what the pool keeps them for.
+TEST(BufferSharedAcrossThreads, EachBufferGoesBackWithTheRoomItsTextNeeded) {
+  const harness::testing::ExactPool exact("looks at what the call left in the pool: race mode may drop or move it");
+  harness::testing::drain(text_buffers);
+  const std::string title(200, 't');
+  const std::string text(200, 'b');
+  EXPECT_EQ(build_report(title, text), "== " + title + " ==\n" + text);
+  std::size_t cached = 0;
+  std::size_t roomy = 0;
+  harness::testing::each_cached(text_buffers, [&](const std::string& buffer) {
+    ++cached;
+    if (buffer.capacity() >= title.size()) ++roomy;
+  });
+  EXPECT_EQ(roomy, cached) << cached - roomy << " of the " << cached << " buffers build_report() put back came back "
+                           << "without the room a 200-character heading or body needed: its storage was moved out "
+                              "before it went back, so the next report grows it again";
+}
