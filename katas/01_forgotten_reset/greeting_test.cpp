@@ -35,8 +35,8 @@ TEST(ForgottenReset, TheGreetingIsFormattedInThePooledBuffer) {
   harness::testing::drain(greeting_buffers);  // start from an empty pool, whatever earlier tests left in it
   const std::string name(100, 'z');
   EXPECT_EQ(greet(name), "hello " + name);
-  std::unique_ptr<std::string> pooled = greeting_buffers.get();  // the buffer greet() just put back
-  ASSERT_NE(pooled, nullptr);
+  std::unique_ptr<std::string> pooled = greeting_buffers.try_get();  // the buffer greet() just put back, never the factory's
+  ASSERT_NE(pooled, nullptr) << "greet() put no buffer back into greeting_buffers";
   EXPECT_GE(pooled->capacity(), name.size())
       << "the pooled buffer came back without the room the greeting needed: greet() formatted it somewhere else, or moved the buffer's storage out, so every call allocates again";
   greeting_buffers.put(std::move(pooled));
@@ -51,8 +51,8 @@ TEST(ForgottenReset, ThePooledBufferHoldsNoEarlierCallersText) {
   greet("alice");
   const std::string result = greet("bob");
   EXPECT_EQ(result, "hello bob");  // for: this kata's bug
-  std::unique_ptr<std::string> pooled = greeting_buffers.get();  // the buffer greet() just put back
-  ASSERT_NE(pooled, nullptr);
+  std::unique_ptr<std::string> pooled = greeting_buffers.try_get();  // the buffer greet() just put back, never the factory's
+  ASSERT_NE(pooled, nullptr) << "greet() put no buffer back into greeting_buffers";
   // Said only when it is what happened: the result was right, the buffer not.
   EXPECT_TRUE(pooled->empty() || *pooled == "hello bob")
       << "the pooled buffer still holds earlier callers' text (\"" << *pooled << "\")"

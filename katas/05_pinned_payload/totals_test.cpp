@@ -92,8 +92,8 @@ TEST(PinnedPayload, TheRowsAreSplitInThePooledDecoder) {
   harness::testing::drain(decoders);  // start from an empty pool, whatever earlier tests left in it
   const Totals totals = total(std::make_shared<const std::string>("7,10\n8,20\n9,12"));
   EXPECT_EQ(totals.amount, 42);
-  std::unique_ptr<Decoder> pooled = decoders.get();  // the decoder total() just put back
-  ASSERT_NE(pooled, nullptr);
+  std::unique_ptr<Decoder> pooled = decoders.try_get();  // the decoder total() just put back, never the factory's
+  ASSERT_NE(pooled, nullptr) << "total() put no decoder back into decoders";
   EXPECT_GE(pooled->fields.capacity(), 2u)
       << "the pooled decoder came back without the room its scratch vector needed for a row of two fields: "
          "total() split the rows in another decoder, or threw the scratch vector away, so every call allocates again";
@@ -107,8 +107,8 @@ TEST(PinnedPayload, ThePooledDecoderKeepsNoViewsIntoThePayload) {
   harness::testing::drain(decoders);
   const Totals totals = total(std::make_shared<const std::string>("7,10\n8,20\n9,12"));
   EXPECT_EQ(totals.amount, 42);
-  std::unique_ptr<Decoder> pooled = decoders.get();  // the decoder total() just put back
-  ASSERT_NE(pooled, nullptr);
+  std::unique_ptr<Decoder> pooled = decoders.try_get();  // the decoder total() just put back, never the factory's
+  ASSERT_NE(pooled, nullptr) << "total() put no decoder back into decoders";
   EXPECT_TRUE(pooled->fields.empty())
       << "the pooled decoder still holds " << pooled->fields.size()
       << " views into the caller's payload, which may be freed by now: reset every field of the decoder, not one";  // for: this kata's bug

@@ -58,8 +58,8 @@ TEST(VectorNotCleared, ThePooledVectorHoldsNoEarlierLinesNumbers) {
   sort_numbers("30 10 20");
   const std::string result = sort_numbers("5 4");
   EXPECT_EQ(result, "4 5");  // for: this kata's bug
-  std::unique_ptr<std::vector<long>> pooled = number_buffers.get();  // the vector sort_numbers() just put back
-  ASSERT_NE(pooled, nullptr);
+  std::unique_ptr<std::vector<long>> pooled = number_buffers.try_get();  // the vector sort_numbers() just put back, never the factory's
+  ASSERT_NE(pooled, nullptr) << "sort_numbers() put no vector back into number_buffers";
   // Said only of a right result: one that shows the old numbers is the bug
   // the line above reports, and hid nothing.
   if (result == "4 5") {

@@ -127,8 +127,8 @@ TEST(UnboundedGrowth, ANormalBodyIsReadIntoThePooledBuffer) {
   harness::testing::drain(body_buffers);  // start from an empty pool, whatever earlier tests left in it
   PatternBody body(kNormal);
   EXPECT_EQ(handle_upload(body).text, "64 lines");
-  std::unique_ptr<std::string> pooled = body_buffers.get();  // the buffer handle_upload() just put back
-  ASSERT_NE(pooled, nullptr);
+  std::unique_ptr<std::string> pooled = body_buffers.try_get();  // the buffer handle_upload() just put back, never the factory's
+  ASSERT_NE(pooled, nullptr) << "handle_upload() put no buffer back into body_buffers";
   EXPECT_GE(pooled->capacity(), kNormal)
       << "the pooled buffer came back without the room a " << kNormal / 1024
       << " KiB body needed: handle_upload() read the body somewhere else, or threw the buffer's storage away, "
