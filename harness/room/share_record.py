@@ -151,6 +151,15 @@ def encode(record):
     return json.dumps(record, indent=2, ensure_ascii=False).encode("utf-8")
 
 
+def last_run(number, build_dir, now):
+    """When kata NUMBER last ran (its log's time), which is when its line
+    last changed if it differs from the one sent before; now if unknown."""
+    try:
+        return min(now, int(os.path.getmtime(os.path.join(build_dir, "kata-logs", number + ".log"))))
+    except OSError:
+        return now
+
+
 def build(settings, state_dir, build_dir, seen_path):
     """(the record exactly as it is sent, the updated 'seen' times)."""
     progress = {}
@@ -183,7 +192,10 @@ def build(settings, state_dir, build_dir, seen_path):
         hints = min(max(hints, 0), 99)
         before = seen.get(number)
         key = [state, hints, why]
-        changed = before[3] if isinstance(before, list) and len(before) == 4 and before[:3] == key else now
+        if isinstance(before, list) and len(before) == 4 and before[:3] == key:
+            changed = before[3]
+        else:
+            changed = last_run(number, build_dir, now)
         seen[number] = key + [changed]
         cells[number] = {"state": state, "hints": hints, "why": why, "changed": changed}
     return {"id": settings["id"], "name": settings["name"], "katas": cells}, seen

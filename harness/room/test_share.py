@@ -265,6 +265,14 @@ class ShareTest(unittest.TestCase):
         self.assertNotEqual(json.loads(third.stdout[third.stdout.index("{"):third.stdout.rindex("}") + 1])["id"],
                             json.loads(shown)["id"], "after make share STOP=1 a share starts with a new id")
 
+    def test_a_katas_first_line_is_dated_by_its_last_run_not_by_the_share(self):
+        # Sharing turned on after a morning of katas: each line says when its
+        # kata last ran, not the moment of the first record.
+        an_hour_ago = int(time.time()) - 3600
+        log = os.path.join(self.build, "kata-logs", "02.log")
+        os.utime(log, (an_hour_ago, an_hour_ago))
+        self.assertEqual(self.dry_record("--name", "Ada")["katas"]["02"]["changed"], an_hour_ago)
+
     def test_the_preview_shows_what_the_kata_tool_sends_next(self):
         # make share runs without KATA_BUILD: the preview must read the build
         # tree the kata tool runs in (and sends from), or its whys are empty

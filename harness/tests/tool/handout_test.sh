@@ -66,6 +66,12 @@ for target in $(sed 's/.*make //' "$work/make-commands" | sort -u); do
 done
 [ -s "$work/make-commands" ] || fail "found no make command in the handout's documents (is the check reading them?)"
 
+# No shipped document, its comments included (a reader of the raw Markdown
+# sees them), sends the participant to a make target the handout lacks.
+if grep -rnE --include='*.md' 'make (detectors|handout|bench-allocators|room-test)([^a-z-]|$)' "$tree" >"$work/gone-targets"; then
+  fail "a file in the handout names a make target the handout does not have" "$(cat "$work/gone-targets")"
+fi
+
 # The handout's Makefile offers only what works there.
 for gone in detectors handout bench-allocators room room-test; do
   ! grep -qE "^(#   make $gone |$gone:)" "$tree/Makefile" || fail "the handout's Makefile still offers make $gone"

@@ -359,6 +359,15 @@ k run 01 >/dev/null 2>&1
 out=$(k plain 01 3 2>&1)
 printf '%s' "$out" | grep -q '^No run failed without AddressSanitizer and UBSan; with it, this code passes too'
 check "kata plain on a fixed kata after make kata: says this code passes with the sanitizer too" $? "$out"
+# ... but not of code edited since: PLAIN=1 rebuilds only its own binary, so
+# the sanitizer's verdict is of the code before the edit. (A later time on the
+# file, not a sleep: the edit is newer than the sanitizer's binary.)
+printf '# an edit after the last make kata\n' >>"$suite/katas/01_forgotten_reset/greeting.sh"
+touch -d "@$(($(date +%s) + 5))" "$suite/katas/01_forgotten_reset/greeting.sh"
+out=$(k plain 01 3 2>&1)
+printf '%s' "$out" | grep -q '^No run failed without AddressSanitizer and UBSan; make kata N=01 runs it with' &&
+  ! printf '%s' "$out" | grep -q 'this code passes too'
+check "kata plain after an edit: does not pass off the last sanitizer verdict as this code's" $? "$out"
 cp "$suite/greeting.sh.keep" "$suite/katas/01_forgotten_reset/greeting.sh"
 out=$(k plain 01 many 2>&1)
 [ $? -eq 2 ] && printf '%s' "$out" | grep -q "^kata: runs must be a positive number, not 'many'$"
