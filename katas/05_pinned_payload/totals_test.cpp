@@ -127,26 +127,27 @@ TEST(PinnedPayload, AFailedTotalDoesNotPinThePayload) {
   const harness::testing::ExactPool exact("looks at what the failed call left in the pool: race mode may drop it");
   // Said only of a program that lets go on the normal path: the tests above
   // speak of one that never does.
-  {
-    harness::testing::drain(decoders);
-    auto payload = std::make_shared<const std::string>("7,10\n8,20");
-    const std::weak_ptr<const std::string> watched = payload;
-    total(std::move(payload));
-    if (!watched.expired()) return;
-  }
-  std::weak_ptr<const std::string> watched;
+  bool freed = false;  // set by the payload's deleter: the last owner let go
+  const auto payload_of = [&freed](const char* text) {
+    const std::string* const made = new std::string(text);  // if this fails there is no payload to free
+    freed = false;
+    // If the shared_ptr's own allocation fails, it calls the deleter itself.
+    return std::shared_ptr<const std::string>(made, [&freed](const std::string* p) {
+      delete p;
+      freed = true;
+    });
+  };
+  harness::testing::drain(decoders);
+  total(payload_of("7,10\n8,20"));
+  if (!freed) return;
   harness::testing::each_allocation_failing(
       [&] {
         harness::testing::drain(decoders);
-        watched.reset();
+        freed = true;  // no payload yet: nothing to free
       },
-      [&] {
-        auto payload = std::make_shared<const std::string>("7,10\n8,20\n9,12");
-        watched = payload;
-        total(std::move(payload));
-      },
+      [&] { total(payload_of("7,10\n8,20\n9,12")); },
       [&](long allocation) {
-        EXPECT_TRUE(watched.expired())
+        EXPECT_TRUE(freed)
             << "allocation " << allocation << " inside total() failed with std::bad_alloc, and the caller's "
             << "payload is still alive after the caller let go: the decoder went back to the pool still holding "
                "it (it is reset when run() returns, not on the path where an exception leaves total())";
