@@ -127,12 +127,14 @@ TEST(PinnedPayload, AFailedTotalDoesNotPinThePayload) {
   const harness::testing::ExactPool exact("looks at what the failed call left in the pool: race mode may drop it");
   // Said only of a program that lets go on the normal path: the tests above
   // speak of one that never does.
-  bool freed = false;  // set by the payload's deleter: the last owner let go
-  const auto payload_of = [&freed](const char* text) {
+  // Set by the payload's deleter when the last owner lets go. Static: a
+  // payload the pool keeps is let go of after this test has returned.
+  static bool freed = false;
+  const auto payload_of = [](const char* text) {
     const std::string* const made = new std::string(text);  // if this fails there is no payload to free
     freed = false;
     // If the shared_ptr's own allocation fails, it calls the deleter itself.
-    return std::shared_ptr<const std::string>(made, [&freed](const std::string* p) {
+    return std::shared_ptr<const std::string>(made, [](const std::string* p) {
       delete p;
       freed = true;
     });
