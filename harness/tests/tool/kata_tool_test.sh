@@ -245,7 +245,14 @@ set_state "$suite/katas/02_use_after_put/render.sh" broken leaky
 out=$(k status 2>&1)
 printf '%s' "$out" | grep -q '^  02  use_after_put  *failing  *every record was kept for good$'
 check "status: a test's failure leads over LeakSanitizer's report at exit" $? "$out"
-set_state "$suite/katas/02_use_after_put/render.sh" leaky broken
+out=$(k run 02 2>&1)
+printf '%s\n' "$out" | grep -q '^kata 02 (use_after_put) fails: every record was kept for good$'
+check "run: the verdict line leads with the test's words over LeakSanitizer's report at exit" $? "$(printf '%s\n' "$out" | tail -n 3)"
+set_state "$suite/katas/02_use_after_put/render.sh" leaky leaky_quiet
+out=$(k run 02 2>&1)
+printf '%s\n' "$out" | grep -q '^kata 02 (use_after_put) fails: a test check failed at render.h:9$'
+check "run: a failed check without words still leads, by its place, over a report at exit" $? "$(printf '%s\n' "$out" | tail -n 3)"
+set_state "$suite/katas/02_use_after_put/render.sh" leaky_quiet broken
 
 out=$(k run 3 2>&1)
 printf '%s\n' "$out" | head -n 1 | grep -q '^kata 03 aborted (SIGABRT) without a sanitizer report'
