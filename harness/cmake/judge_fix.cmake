@@ -60,20 +60,21 @@ function(pool_katas_judge_fix patch expect fix status output results source_dir 
       set(what "${output}")
     endif()
   else()
-    # A filter that selects nothing would pass any fix: the copy's tests must run.
-    set(started "")
+    # The results file, read once for both questions below.
+    set(recorded "")
     if(EXISTS "${results}")
-      file(STRINGS "${results}" started REGEX "^started\t${fix}_")
+      file(STRINGS "${results}" recorded)
     endif()
+    # A filter that selects nothing would pass any fix: the copy's tests must run.
+    set(started ${recorded})
+    list(FILTER started INCLUDE REGEX "^started\t${fix}_")
     if(NOT started)
       set(${out_said} "${patch}: no test of ${fix} ran: is the binary out of date? Output ends with:\n${tail}"
           PARENT_SCOPE)
       return()
     endif()
-    set(failures "")
-    if(EXISTS "${results}")
-      file(STRINGS "${results}" failures REGEX "^(failed|unfinished)\t")
-    endif()
+    set(failures ${recorded})
+    list(FILTER failures INCLUDE REGEX "^(failed|unfinished)\t")
     if(failures)
       list(GET failures 0 first)
       string(REPLACE "\t" ";" fields "${first}")
