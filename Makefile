@@ -13,11 +13,12 @@
 #                        facilitator's room view after every run (shows it, asks first;
 #                        DRY_RUN=1: only show it; STOP=1: stop sending)
 #   PRESET=gcc make      use the GCC build tree (the default is Clang, where installed)
+#   make SEASON=2        season two, katas 21 and up: bugs real C++ projects shipped (the default once season one is done)
 # full repo only: the participants' handout leaves these lines out
 #   make test            the CI gate: every solution, selfcheck and harness test (GCC, Clang, Clang with libc++)
 #   make bench-allocators  the pool against new/delete under glibc, mimalloc, jemalloc, tcmalloc
 #   make detectors       which tool catches which bug: docs/detectors.md (29 minutes)
-#   make handout         build/pool-katas-handout.tar.gz: the suite without solutions
+#   make handout         build/pool-katas-handout.tar.gz: the suite without solutions (SEASON=2: season two alone)
 #   make room            the facilitator's live room view: prints its URL, key and join code
 #                        (ROOM_PORT=8765, LISTEN=0.0.0.0 for the local network, STUCK_MINUTES=15,
 #                        MAX_PARTICIPANTS=300; REMOVE=#12 or CLEAR=1 on the room, then stop)
@@ -25,6 +26,7 @@
 # end of full repo only
 
 KATA := sh harness/tools/kata
+export KATA_SEASON := $(SEASON)
 # The participant's commands say what went wrong in one line of their own and
 # then exit 0 (KATA_DIE_STATUS), so that make does not add "make: *** [...]
 # Error 2" under it. Recipes stay plain commands (no `|| true`): make then
@@ -72,7 +74,7 @@ detectors:
 
 # full repo only
 handout:
-	@sh harness/tools/handout.sh build/pool-katas-handout.tar.gz
+	@SEASON=$(SEASON) sh harness/tools/handout.sh build/pool-katas-handout$(if $(SEASON),-season$(SEASON)).tar.gz
 # end of full repo only
 
 bench:

@@ -2,7 +2,9 @@
 # handout.sh OUT.tar.gz — the participants' copy of the suite: everything but
 # solutions/, the wrong-fix patches (some are right fixes) and the documents
 # that explain fixes. Kata folders are also copied to .pristine/ so that
-# `kata reset` works without git.
+# `kata reset` works without git. SEASON=1 or SEASON=2 (make handout
+# SEASON=2) keeps one season's katas alone: their folders, hints and manifest
+# lines (season two is katas 21 and up).
 #
 # In the Markdown files, a block between "<!-- full repo -->" and
 # "<!-- /full repo -->" is left out (it names the gate, solutions/, .ci/...),
@@ -19,6 +21,15 @@ case "$out" in /*) ;; *) out="$PWD/$out" ;; esac
 # The allocator comparison serves make bench-allocators, a maintainer's
 # target the handout lacks; Python's caches are the maker's, not sources.
 excluded='(^|/)__pycache__/|^(harness/bench/(compare_allocators\.sh|allocators_table\.py)|solutions/|harness/room/(server|room_[a-z]+|test_[a-z]+|screenshot)\.py|harness/room/(index\.html|room\.css|room\.js)|docs/room\.png|harness/tests/wrong_fixes/|docs/facilitator\.md|docs/writing-a-kata\.md|docs/wrong-fixes\.md|\.ci/|\.github/|\.kata-state/|build/)'
+
+season_one='(0[1-9]|1[0-9]|20)'
+season_two='(2[1-9]|[3-9][0-9])'
+case "${SEASON:-}" in
+  '') ;;
+  1) excluded="$excluded|^(katas|harness/hints)/${season_two}_" ;;
+  2) excluded="$excluded|^(katas|harness/hints)/${season_one}_" ;;
+  *) echo "handout: there is no season '$SEASON': SEASON=1 or SEASON=2" >&2; exit 2 ;;
+esac
 
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
@@ -63,6 +74,12 @@ awk '
     }
   }
 ' "$dest/Makefile" >"$dest/Makefile.new" && mv "$dest/Makefile.new" "$dest/Makefile"
+# One season's handout declares that season's katas alone.
+case "${SEASON:-}" in
+  1) grep -Ev "^$season_two *[|]" "$dest/katas/manifest.txt" >"$dest/katas/manifest.new" ;;
+  2) grep -Ev "^$season_one *[|]" "$dest/katas/manifest.txt" >"$dest/katas/manifest.new" ;;
+esac
+[ ! -f "$dest/katas/manifest.new" ] || mv "$dest/katas/manifest.new" "$dest/katas/manifest.txt"
 mkdir -p "$dest/.pristine"
 cp -R "$dest/katas" "$dest/.pristine/katas"
 mkdir -p "$(dirname "$out")"  # build/ does not exist on a fresh clone

@@ -78,9 +78,11 @@ for gone in detectors handout bench-allocators room room-test; do
 done
 out=$(cd "$tree" && make handout 2>&1) && fail "make handout inside the handout made an archive of the handout" "$out"
 
+# make shows season one (01-20), make status every season.
 katas=$(grep -cE '^[0-9][0-9] *\|' "$tree/katas/manifest.txt")
+season_one=$(grep -cE '^(0[1-9]|1[0-9]|20) *\|' "$tree/katas/manifest.txt")
 out=$(cd "$tree" && CXX="$cxx" make 2>&1) || fail "make in the handout exits non-zero" "$out"
-printf '%s' "$out" | grep -q "Pool Katas: 0 of $katas done" || fail "make in the handout does not show 0 of $katas done" "$out"
+printf '%s' "$out" | grep -q "Pool Katas: 0 of $season_one done" || fail "make in the handout does not show 0 of $season_one done" "$out"
 
 # The participant fixes two katas (here: with the solutions' programs).
 for name in 01_forgotten_reset 07_vector_not_cleared; do
@@ -94,4 +96,16 @@ status=$?
 out=$(cd "$tree" && make test 2>&1)
 [ "$(printf '%s\n' "$out" | wc -l)" -eq 1 ] && printf '%s' "$out" | grep -q "participants' handout: it has no CI gate" ||
   fail "make test in the handout does not say in one line that there is no gate" "$out"
-echo "handout: made on a clean checkout; no solutions, fixes or dangling names; make shows 0 of $katas, two fixed katas show 2 of $katas"
+# Season two alone (make handout SEASON=2): its katas, hints and manifest
+# lines, none of season one's.
+out=$(cd "$work/clone" && make handout SEASON=2 2>&1) || fail "make handout SEASON=2" "$out"
+mkdir "$work/season2"
+tar -C "$work/season2" -xzf "$work/clone/build/pool-katas-handout-season2.tar.gz" || fail "the season-two handout does not unpack"
+two="$work/season2/pool-katas"
+declared=$(grep -E '^[0-9][0-9] *\|' "$two/katas/manifest.txt" | cut -c1-2 | tr '\n' ' ')
+folders=$(cd "$two/katas" && ls -d [0-9][0-9]_* | cut -c1-2 | tr '\n' ' ')
+hinted=$(cd "$two/harness/hints" && ls [0-9][0-9]_*.md | cut -c1-2 | tr '\n' ' ')
+expected=$(grep -E '^(2[1-9]|[3-9][0-9]) *\|' "$root/katas/manifest.txt" | cut -c1-2 | tr '\n' ' ')
+[ -n "$expected" ] && [ "$declared" = "$expected" ] && [ "$folders" = "$expected" ] && [ "$hinted" = "$expected" ] ||
+  fail "the season-two handout declares '$declared', ships folders '$folders' and hints '$hinted'; expected '$expected'"
+echo "handout: made on a clean checkout; no solutions, fixes or dangling names; make shows 0 of $season_one, two fixed katas show 2 of $katas in make status; SEASON=2 ships katas $expected"

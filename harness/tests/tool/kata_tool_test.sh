@@ -504,5 +504,41 @@ k reset all --yes >/dev/null 2>&1
 ! grep -q '^01 ' "$suite/.kata-state/progress"
 check "reset forgets the kata's progress" $? "$(cat "$suite/.kata-state/progress")"
 
+# Seasons: katas 21 and up are season two. make shows the current season
+# (season one until it is done), make status every season, and make kata
+# without N goes on to 21 once 01-03 pass; SEASON=2 chooses season two now.
+seasons="$(dirname "$suite")/seasons"
+cp -R "$here/fixture/." "$seasons/"
+cp -R "$seasons/katas/01_forgotten_reset" "$seasons/katas/21_later"
+mv "$seasons/katas/21_later/greeting.sh" "$seasons/katas/21_later/later.sh"
+echo '21 | later | address | 1 | Later | a later bug | test assertion | still holding' >>"$seasons/katas/manifest.txt"
+mkdir -p "$seasons/harness/tools" && cp "$suite/harness/tools/"* "$seasons/harness/tools/" && cp "$root/Makefile" "$seasons/"
+out=$(cd "$seasons" && make 2>&1)
+printf '%s' "$out" | grep -q '^Pool Katas: 0 of 3 done$' && ! printf '%s' "$out" | grep -q '^  21 ' &&
+  printf '%s' "$out" | grep -q '^Also here: season two (bugs real C++ projects shipped), 0 of 1 done (make status shows every season)\.$'
+check "make: season one alone, and one line for season two" $? "$out"
+out=$(cd "$seasons" && make status 2>&1)
+printf '%s' "$out" | grep -q '^Pool Katas: 0 of 4 done$' && printf '%s' "$out" | grep -q '^  -- season two (bugs real C++ projects shipped) --$' &&
+  printf '%s' "$out" | grep -q '^  21  later  *failing'
+check "make status: every season, season two under its heading" $? "$out"
+out=$(cd "$seasons" && make SEASON=2 2>&1)
+printf '%s' "$out" | grep -q '^Pool Katas, season two (bugs real C++ projects shipped): 0 of 1 done$' &&
+  printf '%s' "$out" | grep -q '^Next: read katas/21_later/README.md'
+check "make SEASON=2: season two now" $? "$out"
+out=$(cd "$seasons" && make SEASON=3 2>&1)
+[ "$out" = "kata: there is no season '3': SEASON=1 is the twenty sync.Pool bugs, SEASON=2 the bugs real C++ projects shipped" ]
+check "make SEASON=3: one line" $? "$out"
+for kata in 01_forgotten_reset/greeting 02_use_after_put/render; do
+  set_state "$seasons/katas/$kata.sh" broken fixed
+done
+printf '#!/bin/sh\necho "[  PASSED  ] 1 test."\n' >"$seasons/katas/03_crash/crash.sh"
+out=$(cd "$seasons" && make 2>&1)
+printf '%s' "$out" | grep -q '^Pool Katas, season two (bugs real C++ projects shipped): 0 of 1 done$' &&
+  printf '%s' "$out" | grep -q '^Also here: season one, 3 of 3 done'
+check "make: season two once season one is done" $? "$out"
+out=$(cd "$seasons" && make kata 2>&1)
+printf '%s\n' "$out" | head -n 1 | grep -q '^kata 21, the first one not done yet'
+check "make kata without N: goes on to 21 after season one" $? "$out"
+
 printf '%s passed, %s failed\n' "$passed" "$failures"
 [ "$failures" -eq 0 ]
