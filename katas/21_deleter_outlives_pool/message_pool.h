@@ -50,9 +50,9 @@ class Shelf {
 
  private:
   const std::size_t largest_kept_ = 4 * 1024 * 1024;
-  mutable std::mutex mutex_;
   std::vector<std::unique_ptr<Message>> free_;
   std::size_t made_ = 0;
+  mutable std::mutex mutex_;
 };
 
 class MessagePool {
