@@ -8,7 +8,8 @@
 #     in katas/ and solutions/, and no folder is undeclared;
 #   * the files: one *_test.cpp, a README.md, the same program headers in the
 #     kata and in its solution;
-#   * the READMEs: the title is the manifest's, the sections are there, no
+#   * the READMEs: the title is the manifest's, the sections are there, a
+#     season-two kata (21 and up) opens with the report it comes from, no
 #     "last test" (name the test), no hint text (hints are in
 #     harness/hints/NN_slug.md, 1..n, 2-4 of them), the task says
 #     "Run `make kata N=NN` after each change.";
@@ -215,6 +216,12 @@ while IFS='	' read -r number slug _flavour _difficulty title _rest; do
   for section in Symptom "Your task" Hints; do
     grep -q "^## $section\$" "$readme" || problem "katas/$name/README.md: no '## $section' section"
   done
+  # Season two (katas 21 and up) cites its source first: the project and the
+  # number of its issue or pull request.
+  if [ "$(printf '%s' "$number" | sed 's/^0//')" -ge 21 ]; then
+    sed -n 3p "$readme" | grep -qE '^\*\*Where it happened:\*\* [A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+, (issue|pull request) #[0-9]+' ||
+      problem "katas/$name/README.md: a season-two kata opens with '**Where it happened:** owner/project, issue #N' (or pull request #N) under its title"
+  fi
   # The participant's loop, said where the task is.
   sed -n '/^## Your task$/,/^## /p' "$readme" | grep -qF "Run \`make kata N=$number\` after each change." ||
     problem "katas/$name/README.md: its '## Your task' section does not say 'Run \`make kata N=$number\` after each change.'"

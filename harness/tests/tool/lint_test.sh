@@ -49,6 +49,9 @@ broken "a README naming a function the kata does not have" "^lint: katas/18_expe
 break_it() { sed -i '1s/.*/# 01 · Forgot to reset/' katas/01_*/README.md; }
 broken "a README title that is not the manifest's" "^lint: katas/01_forgotten_reset/README.md: the first line must be '# 01 · Forgotten reset'"
 
+break_it() { sed -i '3s/^\*\*Where it happened:\*\* /Seen in /' katas/22_*/README.md; }
+broken "a season-two kata that does not cite its report" 'katas/22_recycled_without_its_deleter/README.md: a season-two kata opens with'
+
 break_it() { printf '\n// a change nobody quoted\n' >>solutions/01_forgotten_reset/greeting.h; }
 broken "a solution whose README diff is out of step" "^lint: solutions/01_forgotten_reset/README.md: its diff is not the real kata -> solution diff"
 
