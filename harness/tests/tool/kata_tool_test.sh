@@ -539,6 +539,14 @@ check "make: season two once season one is done" $? "$out"
 out=$(cd "$seasons" && make kata 2>&1)
 printf '%s\n' "$out" | head -n 1 | grep -q '^kata 21, the first one not done yet'
 check "make kata without N: goes on to 21 after season one" $? "$out"
+# A season-two handout has no season one: its table is named all the same.
+alone="$(dirname "$suite")/season-two-alone"
+cp -R "$seasons" "$alone" && rm -rf "$alone/build" "$alone/.kata-state" "$alone"/katas/0[1-3]_*
+sed -i '/^0[1-3] /d' "$alone/katas/manifest.txt"
+out=$(cd "$alone" && make 2>&1)
+printf '%s' "$out" | grep -q '^Pool Katas, season two (bugs real C++ projects shipped): 0 of 1 done$' &&
+  printf '%s' "$out" | grep -q '^Building the harness and the 1 katas' && ! printf '%s' "$out" | grep -q '^Also here'
+check "make in a season-two handout: season two by name, and the number of katas it builds" $? "$out"
 
 printf '%s passed, %s failed\n' "$passed" "$failures"
 [ "$failures" -eq 0 ]
