@@ -281,7 +281,8 @@ class ShareTest(unittest.TestCase):
         # repository with one kata failing, one that does not compile.
         mini = os.path.join(self.tmp, "mini")
         for path in ("harness/room/share.py", "harness/room/share_record.py", "harness/room/share_send.py",
-                     "harness/tools/kata", "harness/tools/preset.sh", "harness/tools/summarize.awk",
+                     "harness/tools/kata", "harness/tools/preset.sh", "harness/tools/season.sh",
+                     "harness/tools/summarize.awk",
                      "harness/hints/02_use_after_put.md", "katas/manifest.txt"):
             os.makedirs(os.path.dirname(os.path.join(mini, path)), exist_ok=True)
             shutil.copy(os.path.join(ROOT, path), os.path.join(mini, path))

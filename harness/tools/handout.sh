@@ -22,14 +22,19 @@ case "$out" in /*) ;; *) out="$PWD/$out" ;; esac
 # target the handout lacks; Python's caches are the maker's, not sources.
 excluded='(^|/)__pycache__/|^(harness/bench/(compare_allocators\.sh|allocators_table\.py)|solutions/|harness/room/(server|room_[a-z]+|test_[a-z]+|screenshot)\.py|harness/room/(index\.html|room\.css|room\.js)|docs/room\.png|harness/tests/wrong_fixes/|docs/facilitator\.md|docs/writing-a-kata\.md|docs/wrong-fixes\.md|\.ci/|\.github/|\.kata-state/|build/)'
 
-season_one='(0[1-9]|1[0-9]|20)'
-season_two='(2[1-9]|[3-9][0-9])'
+# One season alone: the other season's katas (numbers from the manifest,
+# seasons from season.sh) leave with their folders, hints and manifest lines.
+. "$root/harness/tools/season.sh"
+others=
 case "${SEASON:-}" in
   '') ;;
-  1) excluded="$excluded|^(katas|harness/hints)/${season_two}_" ;;
-  2) excluded="$excluded|^(katas|harness/hints)/${season_one}_" ;;
+  1 | 2)
+    for number in $(sed -n 's/^\([0-9][0-9]\) *|.*/\1/p' "$root/katas/manifest.txt"); do
+      [ "$(season_of "$number")" = "$SEASON" ] || others="$others${others:+|}$number"
+    done ;;
   *) echo "handout: there is no season '$SEASON': SEASON=1 or SEASON=2" >&2; exit 2 ;;
 esac
+[ -z "$others" ] || excluded="$excluded|^(katas|harness/hints)/($others)_"
 
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
@@ -74,12 +79,10 @@ awk '
     }
   }
 ' "$dest/Makefile" >"$dest/Makefile.new" && mv "$dest/Makefile.new" "$dest/Makefile"
-# One season's handout declares that season's katas alone.
-case "${SEASON:-}" in
-  1) grep -Ev "^$season_two *[|]" "$dest/katas/manifest.txt" >"$dest/katas/manifest.new" ;;
-  2) grep -Ev "^$season_one *[|]" "$dest/katas/manifest.txt" >"$dest/katas/manifest.new" ;;
-esac
-[ ! -f "$dest/katas/manifest.new" ] || mv "$dest/katas/manifest.new" "$dest/katas/manifest.txt"
+if [ -n "$others" ]; then
+  grep -Ev "^($others) *[|]" "$dest/katas/manifest.txt" >"$dest/katas/manifest.new"
+  mv "$dest/katas/manifest.new" "$dest/katas/manifest.txt"
+fi
 mkdir -p "$dest/.pristine"
 cp -R "$dest/katas" "$dest/.pristine/katas"
 mkdir -p "$(dirname "$out")"  # build/ does not exist on a fresh clone

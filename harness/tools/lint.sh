@@ -32,6 +32,7 @@ LC_ALL=C
 export LC_ALL
 build=${1:?usage: lint.sh BUILD_DIR [SOURCE_DIR]}
 root=${2:-$(cd "$(dirname "$0")/../.." && pwd)}
+. "$(dirname "$0")/season.sh"
 table="$build/katas.tsv"
 problems=0
 problem() { printf 'lint: %s\n' "$*"; problems=$((problems + 1)); }
@@ -218,7 +219,7 @@ while IFS='	' read -r number slug _flavour _difficulty title _rest; do
   done
   # Season two (katas 21 and up) cites its source first: the project and the
   # number of its issue or pull request.
-  if [ "$(printf '%s' "$number" | sed 's/^0//')" -ge 21 ]; then
+  if [ "$(season_of "$number")" = 2 ]; then
     sed -n 3p "$readme" | grep -qE '^\*\*Where it happened:\*\* [A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+, (issue|pull request) #[0-9]+' ||
       problem "katas/$name/README.md: a season-two kata opens with '**Where it happened:** owner/project, issue #N' (or pull request #N) under its title"
   fi
