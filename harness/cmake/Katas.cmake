@@ -16,6 +16,34 @@
 
 include(WrongFixes)
 include(Detectors)
+include(CheckIncludeFileCXX)
+
+# Standard headers a kata may include that some standard libraries lack
+# (libc++ has <memory_resource> from LLVM 16 on). A kata that includes one
+# this tree's library lacks is left out of the tree, with one line here and
+# one in build/<tree>/skipped/NN, which the kata tool shows.
+set(POOL_KATAS_OPTIONAL_HEADERS memory_resource)
+
+# The first of POOL_KATAS_OPTIONAL_HEADERS that a file of DIR includes and
+# this tree's standard library lacks, or "".
+function(pool_katas_missing_header dir out)
+  file(GLOB files ${dir}/*.h ${dir}/*.cpp)
+  foreach(header IN LISTS POOL_KATAS_OPTIONAL_HEADERS)
+    foreach(file IN LISTS files)
+      file(STRINGS ${file} includes REGEX "^#include <${header}>")
+      if(includes)
+        string(MAKE_C_IDENTIFIER ${header} id)
+        check_include_file_cxx(${header} POOL_KATAS_HAS_${id})
+        if(NOT POOL_KATAS_HAS_${id})
+          set(${out} ${header} PARENT_SCOPE)
+          return()
+        endif()
+        break()
+      endif()
+    endforeach()
+  endforeach()
+  set(${out} "" PARENT_SCOPE)
+endfunction()
 
 # number | slug | sanitizer | difficulty | title | concept | caught by | signature
 # (katas/manifest.txt explains each field). The signature comes last and may
@@ -60,6 +88,15 @@ function(pool_katas_add_kata number slug flavour)
     message(STATUS "pool-katas: katas/${name}/ has no *_test.cpp yet; skipped")
     return()
   endif()
+  set(skip_note ${CMAKE_BINARY_DIR}/skipped/${number})
+  pool_katas_missing_header(${kata_dir} missing)
+  if(missing)
+    set(reason "this standard library has no <${missing}> (libc++ has it from LLVM 16): use GCC, or a newer libc++")
+    message(STATUS "pool-katas: kata ${number} left out of this tree: ${reason}")
+    file(WRITE ${skip_note} "${reason}\n")
+    return()
+  endif()
+  file(REMOVE ${skip_note})
 
   add_executable(kata${number} ${test_sources})
   pool_katas_program_only(kata${number} ${kata_dir})

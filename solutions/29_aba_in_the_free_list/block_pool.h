@@ -1,0 +1,69 @@
+// A pool of fixed-size message blocks that every thread shares without a
+// lock. The free blocks form a stack linked by block number (a Treiber
+// stack): take() and give_back() each move its head with one
+// compare-and-swap, and retry when another thread moved it first.
+//
+// on_contention is a test point: take() calls it on every attempt, between
+// reading the head and swapping it, which is where another thread's take()
+// and give_back() calls can land. Programs leave it empty; a test puts the
+// other thread's calls there. Call it where take() holds nothing that those
+// calls need.
+//
+// The head carries a count of the swaps made to it, beside the block number:
+// a block that left the head and came back is a new head to the
+// compare-and-swap, so a take() that read the old one tries again.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <functional>
+
+class BlockPool {
+ public:
+  static constexpr std::uint32_t kBlocks = 64;
+  static constexpr std::uint32_t kNone = UINT32_MAX;  // what take() returns when all are taken
+  struct Block {
+    char bytes[256];
+  };
+
+  BlockPool() {
+    for (std::uint32_t block = 0; block < kBlocks; ++block)
+      next_[block].store(block + 1 < kBlocks ? block + 1 : kNone, std::memory_order_relaxed);
+    head_.store(0, std::memory_order_release);
+  }
+  BlockPool(const BlockPool&) = delete;
+  BlockPool& operator=(const BlockPool&) = delete;
+
+  // The number of a free block, now the caller's; kNone when none is free.
+  std::uint32_t take() {
+    std::uint64_t head = head_.load(std::memory_order_acquire);
+    while (block_of(head) != kNone) {
+      const std::uint32_t next = next_[block_of(head)].load(std::memory_order_relaxed);
+      if (on_contention) on_contention();
+      if (head_.compare_exchange_weak(head, after(head, next), std::memory_order_acquire)) return block_of(head);
+    }
+    return kNone;
+  }
+
+  // Gives a block that take() handed out back to the pool.
+  void give_back(std::uint32_t block) {
+    std::uint64_t head = head_.load(std::memory_order_relaxed);
+    do {
+      next_[block].store(block_of(head), std::memory_order_relaxed);
+    } while (!head_.compare_exchange_weak(head, after(head, block), std::memory_order_release,
+                                          std::memory_order_relaxed));
+  }
+
+  Block& operator[](std::uint32_t block) { return blocks_[block]; }
+
+  std::function<void()> on_contention;
+
+ private:
+  std::array<Block, kBlocks> blocks_{};
+  std::array<std::atomic<std::uint32_t>, kBlocks> next_;
+  // The head block's number in the low 32 bits, the count of swaps above it.
+  static std::uint32_t block_of(std::uint64_t head) { return static_cast<std::uint32_t>(head); }
+  static std::uint64_t after(std::uint64_t head, std::uint32_t block) { return ((head >> 32) + 1) << 32 | block; }
+  std::atomic<std::uint64_t> head_;
+};
