@@ -14,6 +14,18 @@ const char* const kHeader =
     "Cache-Control: public\n"
     "Server: pool-katas example server\n";
 
+// The default resource for as long as it lives: a program's default
+// resource need not be new and delete.
+class DefaultResourceForAWhile {
+ public:
+  DefaultResourceForAWhile() : previous_(std::pmr::set_default_resource(&resource_)) {}
+  ~DefaultResourceForAWhile() { std::pmr::set_default_resource(previous_); }
+
+ private:
+  std::pmr::synchronized_pool_resource resource_;
+  std::pmr::memory_resource* previous_;
+};
+
 }  // namespace
 
 TEST(CopyKeepsTheArena, ParsesEveryField) {
@@ -42,6 +54,18 @@ TEST(CopyKeepsTheArena, ACopyOutlivesTheOriginalsArena) {
   }();
   const std::string server(copy.get("Server"));  // for: this kata's bug
   EXPECT_EQ(server, "pool-katas example server");
+}
+
+TEST(CopyKeepsTheArena, APlainCopyLivesOnTheDefaultResource) {
+  const DefaultResourceForAWhile default_resource;
+  std::pmr::unsynchronized_pool_resource pool;
+  const Fields original = parse_fields(kHeader, &pool);
+  const Fields copy(original);
+  const std::pmr::memory_resource* where = copy.get_allocator().resource();
+  EXPECT_EQ(where, std::pmr::get_default_resource())
+      << (where == &pool ? "a plain copy of fields made on a pool resource lives on that same resource"
+                         : "a plain copy of fields lives on a resource that is neither the default one nor the original's")
+      << ": a copy of a std::pmr container lives on the default resource unless it is given another";  // for: this kata's bug
 }
 
 TEST(CopyKeepsTheArena, ACopyToldWhereToLiveLivesThere) {

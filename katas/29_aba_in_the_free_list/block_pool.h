@@ -3,11 +3,11 @@
 // stack): take() and give_back() each move its head with one
 // compare-and-swap, and retry when another thread moved it first.
 //
-// on_contention is a test point: take() calls it on every attempt, between
-// reading the head and swapping it, which is where another thread's take()
-// and give_back() calls can land. Programs leave it empty; a test puts the
-// other thread's calls there. Call it where take() holds nothing that those
-// calls need.
+// on_contention is a test point: take() calls it on every attempt right
+// before its compare-and-swap, after every read that the swap depends on,
+// which is where another thread's take() and give_back() calls can land.
+// Programs leave it empty; a test puts the other thread's calls there. Call
+// it where take() holds nothing that those calls need.
 #pragma once
 
 #include <array>
