@@ -3,17 +3,14 @@
 // stack): take() and give_back() each move its head with one
 // compare-and-swap, and retry when another thread moved it first.
 //
-// on_contention is a test point: take() calls it on every attempt right
-// before its compare-and-swap, after every read that the swap depends on,
-// which is where another thread's take() and give_back() calls can land.
-// Programs leave it empty; a test puts the other thread's calls there. Call
-// it where take() holds nothing that those calls need.
+// The head and the links are Steppable (steppable.h): atomics whose every
+// read is a point where the test can let another thread's calls land.
 #pragma once
 
 #include <array>
-#include <atomic>
 #include <cstdint>
-#include <functional>
+
+#include "steppable.h"
 
 class BlockPool {
  public:
@@ -36,7 +33,6 @@ class BlockPool {
     std::uint32_t head = head_.load(std::memory_order_acquire);
     while (head != kNone) {
       const std::uint32_t next = next_[head].load(std::memory_order_relaxed);
-      if (on_contention) on_contention();
       if (head_.compare_exchange_weak(head, next, std::memory_order_acquire)) return head;
     }
     return kNone;
@@ -52,10 +48,8 @@ class BlockPool {
 
   Block& operator[](std::uint32_t block) { return blocks_[block]; }
 
-  std::function<void()> on_contention;
-
  private:
   std::array<Block, kBlocks> blocks_{};
-  std::array<std::atomic<std::uint32_t>, kBlocks> next_;
-  std::atomic<std::uint32_t> head_;
+  std::array<Steppable<std::uint32_t>, kBlocks> next_;
+  Steppable<std::uint32_t> head_;
 };

@@ -3,11 +3,8 @@
 // stack): take() and give_back() each move its head with one
 // compare-and-swap, and retry when another thread moved it first.
 //
-// on_contention is a test point: take() calls it on every attempt right
-// before its compare-and-swap, after every read that the swap depends on,
-// which is where another thread's take() and give_back() calls can land.
-// Programs leave it empty; a test puts the other thread's calls there. Call
-// it where take() holds nothing that those calls need.
+// The head and the links are Steppable (steppable.h): atomics whose every
+// read is a point where the test can let another thread's calls land.
 //
 // The head carries a count of the swaps made to it, beside the block number:
 // a block that left the head and came back is a new head to the
@@ -15,9 +12,9 @@
 #pragma once
 
 #include <array>
-#include <atomic>
 #include <cstdint>
-#include <functional>
+
+#include "steppable.h"
 
 class BlockPool {
  public:
@@ -40,7 +37,6 @@ class BlockPool {
     std::uint64_t head = head_.load(std::memory_order_acquire);
     while (block_of(head) != kNone) {
       const std::uint32_t next = next_[block_of(head)].load(std::memory_order_relaxed);
-      if (on_contention) on_contention();
       if (head_.compare_exchange_weak(head, after(head, next), std::memory_order_acquire)) return block_of(head);
     }
     return kNone;
@@ -57,13 +53,11 @@ class BlockPool {
 
   Block& operator[](std::uint32_t block) { return blocks_[block]; }
 
-  std::function<void()> on_contention;
-
  private:
   std::array<Block, kBlocks> blocks_{};
-  std::array<std::atomic<std::uint32_t>, kBlocks> next_;
+  std::array<Steppable<std::uint32_t>, kBlocks> next_;
   // The head block's number in the low 32 bits, the count of swaps above it.
   static std::uint32_t block_of(std::uint64_t head) { return static_cast<std::uint32_t>(head); }
   static std::uint64_t after(std::uint64_t head, std::uint32_t block) { return ((head >> 32) + 1) << 32 | block; }
-  std::atomic<std::uint64_t> head_;
+  Steppable<std::uint64_t> head_;
 };
