@@ -310,7 +310,7 @@ void PoolCore::set_collect_window_hook_for_tests(CollectWindowHook hook, void* c
 void PoolCore::collect() {
   std::vector<void*> doomed;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     collecting_.store(true, std::memory_order_relaxed);
     const std::size_t claimed = threads_seen();
     // Claim every slot first, so that one barrier serves them all, and
@@ -373,7 +373,7 @@ void PoolCore::collect() {
   // Destructors run outside the lock: they may be slow or touch other pools.
   for (void* p : doomed) destroy(p);
   doomed.clear();
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   if (doomed.capacity() > spare_.capacity()) spare_.swap(doomed);
 }
 
@@ -389,7 +389,7 @@ PoolStats PoolCore::stats() const {
     s.cached += rings_[i].ring.size();
   }
   add(s, overflow_);
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   s.cached += shared_.size() + victim_.size();
   return s;
 }
@@ -450,7 +450,7 @@ void* PoolCore::steal_batch(Local& mine, RingOf& victim) {
 // been claimed a moment ago), the shared overflow, other threads' slots,
 // the victim tier.
 void* PoolCore::take_locked(Local* mine) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   void* p = nullptr;
   // Under mu_ no claim is in progress: the owner may use its slot freely.
   if (mine && (p = object_in(mine->slot.load(std::memory_order_relaxed)))) {
@@ -476,7 +476,7 @@ void PoolCore::destroy(void* p) const {
 void PoolCore::put_locked(void* p) noexcept {
   void* p_dropped = nullptr;  // destroyed after the lock is released
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     try {
       shared_.push_back(p);
     } catch (...) {  // no room in shared_: p is ours to drop

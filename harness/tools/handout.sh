@@ -51,12 +51,20 @@ printf '%s\n' "$files" | grep -Ev "$excluded" | while read -r f; do
   mkdir -p "$dest/$(dirname "$f")"
   cp -p "$f" "$dest/$f"
 done
+# A season-two handout has no season one: a "<!-- season one -->" ...
+# "<!-- /season one -->" block goes too, and a "<!-- season two:" ... "-->"
+# comment is opened up in its place (in any other handout it goes).
 find "$dest" -name '*.md' | while read -r doc; do
-  awk '
+  awk -v season="${SEASON:-}" '
     $0 == "<!-- full repo -->" { skip = 1; next }
     $0 == "<!-- /full repo -->" { skip = 0; next }
+    $0 == "<!-- season one -->" { if (season == 2) skip = 1; next }
+    $0 == "<!-- /season one -->" { skip = 0; next }
     skip { next }
     $0 == "<!-- handout:" { opened = 1; next }
+    $0 == "<!-- season two:" { if (season == 2) opened = 1; else dropped = 1; next }
+    dropped && $0 == "-->" { dropped = 0; next }
+    dropped { next }
     opened && $0 == "-->" { opened = 0; next }
     { print }
   ' "$doc" >"$doc.new" && mv "$doc.new" "$doc"

@@ -40,9 +40,10 @@ void on_another_thread(const std::function<void()>& calls, const std::string& st
   }
 }
 
-// The other thread's calls: it takes the head block A and the `held` - 1
+// The other thread's calls: it takes the head block A and the `held`
 // blocks under it, takes and gives back one more block `cycles` times, then
-// gives A back. The head is A again, and the blocks under it are taken.
+// gives A back. The head is A again, and the blocks it held under it are
+// taken.
 struct OtherThread {
   int held = 2;
   int cycles = 0;

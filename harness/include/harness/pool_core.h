@@ -23,8 +23,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <vector>
+
+#include "harness/thread_annotations.h"
 
 namespace harness {
 
@@ -64,8 +65,8 @@ class PoolCore {
   // where it goes, within the contract.
   void put(void* object) noexcept;
 
-  void collect();
-  PoolStats stats() const;
+  void collect() HARNESS_EXCLUDES(mu_);
+  PoolStats stats() const HARNESS_EXCLUDES(mu_);
 
   // For the pool's own tests, and nothing else: collect() calls hook(context)
   // with its lock held, once it has claimed every slot, waited for their
@@ -91,12 +92,12 @@ class PoolCore {
   void put_elsewhere(Local* mine, void* p) noexcept;
   bool put_own(Local& mine, void* p);
   bool put_own_to_ring(Local& mine, void* older, void* p);
-  void release_claims(std::size_t used);
+  void release_claims(std::size_t used) HARNESS_REQUIRES(mu_);
   void* steal_from_rings(Local* mine, std::size_t index);
   void* steal_batch(Local& mine, RingOf& victim);
-  void* take_locked(Local* mine);
-  void put_locked(void* p) noexcept;
-  void* steal(Local* mine);
+  void* take_locked(Local* mine) HARNESS_EXCLUDES(mu_);
+  void put_locked(void* p) noexcept HARNESS_EXCLUDES(mu_);
+  void* steal(Local* mine) HARNESS_REQUIRES(mu_);
   void destroy(void* p) const;
   RingOf& ring_of(const Local& l);
 
@@ -106,15 +107,15 @@ class PoolCore {
   std::unique_ptr<Local[]> locals_;
   std::unique_ptr<RingOf[]> rings_;  // rings_[i] is the ring of locals_[i]
   Counters overflow_;  // threads beyond kMaxThreads, which have no slot of their own
-  mutable std::mutex mu_;
+  mutable Mutex mu_;
   // Set by collect() from its start until it drops its claims. A thread that
   // was given its number after collect() counted the threads has no claim
   // to see; this tells its steal to take one object, not a batch into its
   // own ring, which that collect() would not drain.
   std::atomic<bool> collecting_{false};
-  std::vector<void*> shared_;  // guarded by mu_
-  std::vector<void*> victim_;  // guarded by mu_
-  std::vector<void*> spare_;   // guarded by mu_: empty, the next collect()'s room
+  std::vector<void*> shared_ HARNESS_GUARDED_BY(mu_);
+  std::vector<void*> victim_ HARNESS_GUARDED_BY(mu_);
+  std::vector<void*> spare_ HARNESS_GUARDED_BY(mu_);  // empty: the next collect()'s room
 };
 
 }  // namespace detail

@@ -108,4 +108,9 @@ hinted=$(cd "$two/harness/hints" && ls [0-9][0-9]_*.md | cut -c1-2 | tr '\n' ' '
 expected=$(grep -E '^(2[1-9]|[3-9][0-9]) *\|' "$root/katas/manifest.txt" | cut -c1-2 | tr '\n' ' ')
 [ -n "$expected" ] && [ "$declared" = "$expected" ] && [ "$folders" = "$expected" ] && [ "$hinted" = "$expected" ] ||
   fail "the season-two handout declares '$declared', ships folders '$folders' and hints '$hinted'; expected '$expected'"
-echo "handout: made on a clean checkout; no solutions, fixes or dangling names; make shows 0 of $season_one, two fixed katas show 2 of $katas in make status; SEASON=2 ships katas $expected"
+# Its README speaks of season two alone; the full handout's speaks of both.
+grep -q '^Season two: small C++ programs' "$two/README.md" && ! grep -qiE 'twenty|season one|<!-- season' "$two/README.md" ||
+  fail "the season-two handout's README still speaks of season one (or was not rewritten)" "$(sed -n 1,14p "$two/README.md")"
+grep -q '^Twenty small C++ programs' "$tree/README.md" && ! grep -qE '^Season two: small|<!-- season' "$tree/README.md" ||
+  fail "the handout's README lost its season-one introduction, or kept a season-two one" "$(sed -n 1,14p "$tree/README.md")"
+echo "handout: made on a clean checkout; no solutions, fixes or dangling names; make shows 0 of $season_one, two fixed katas show 2 of $katas in make status; SEASON=2 ships katas $expected, with a README of its own"
