@@ -142,18 +142,21 @@ function(pool_katas_add_kata number slug flavour)
     add_test(NAME race.solution${name} COMMAND solution${number} --gtest_shuffle --gtest_random_seed=${seed})
     set_tests_properties(race.solution${name} PROPERTIES LABELS "solution;race" ENVIRONMENT POOL_KATAS_RACE_SEED=10${number}
                                                          TIMEOUT ${POOL_KATAS_RUN_SECONDS})
-    # Each test alone, in a process of its own (GCC tree: once a gate): a
-    # spec that passes only after other tests ran is a defect of the spec.
-    if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+    # Each test alone, in a process of its own (once a gate, in the tree
+    # whose role it is): a spec that passes only after other tests ran is a
+    # defect of the spec.
+    pool_katas_tree_does(alone runs_alone)
+    pool_katas_tree_does(fallback runs_fallback)
+    if(runs_alone)
       add_test(NAME alone.solution${name}
                COMMAND ${CMAKE_COMMAND} -DBINARY=$<TARGET_FILE:solution${number}>
                        -P ${CMAKE_SOURCE_DIR}/harness/cmake/each_test_alone.cmake)
       set_tests_properties(alone.solution${name} PROPERTIES LABELS solution TIMEOUT ${selfcheck_seconds})
     endif()
     # The pool's fallback fence (no membarrier: macOS, old kernels), forced
-    # on the same binaries: the GCC tree runs every solution and selfcheck
-    # once more that way.
-    if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+    # on the same binaries: the tree with the fallback role runs every
+    # solution and selfcheck once more that way.
+    if(runs_fallback)
       add_test(NAME fallback.solution${name}
                COMMAND solution${number} --gtest_shuffle --gtest_repeat=3 --gtest_random_seed=${seed})
       add_test(NAME fallback.selfcheck${name}

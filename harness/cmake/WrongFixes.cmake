@@ -23,15 +23,9 @@
 # GCC tree checks them.
 
 add_custom_target(wrong_fixes)
-if(CMAKE_CXX_COMPILER_ID STREQUAL "Clang" AND NOT POOL_KATAS_LIBCXX)
-  set(POOL_KATAS_WRONG_FIX_TREE ON)
-elseif(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
-  # The gate runs the clang preset when clang++ exists (harness/tools/kata).
-  find_program(POOL_KATAS_CLANGXX clang++)
-  if(NOT POOL_KATAS_CLANGXX)
-    set(POOL_KATAS_WRONG_FIX_TREE ON)
-  endif()
-endif()
+# The tree with the wrong_fixes role (harness/cmake/Roles.cmake): the clang
+# preset's, or the GCC tree's when the gate has no Clang.
+pool_katas_tree_does(wrong_fixes POOL_KATAS_WRONG_FIX_TREE)
 # A kata's folder of patches that appears later re-runs the configure step.
 if(IS_DIRECTORY ${CMAKE_SOURCE_DIR}/harness/tests/wrong_fixes)
   set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/harness/tests/wrong_fixes)
