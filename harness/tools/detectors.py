@@ -605,6 +605,14 @@ def slowdown(fields, plain):
         return None
 
 
+def fix_fails_too(number, detector, rows):
+    """A runtime tool that also fails the fixed kata: its report on the kata
+    is a false positive, not the bug (static tools' shared warnings are left
+    out when they are measured)."""
+    fix = rows.get((number, "solution", detector))
+    return KINDS[detector] == "runtime" and bool(fix) and fix[4] in ("caught", "test", "error")
+
+
 def render_markdown(comments, rows):
     numbers = sorted({k[0] for k in rows})
     slugs = {f[0]: f[1] for f in rows.values()}
@@ -640,9 +648,7 @@ def render_markdown(comments, rows):
             # The same tool failing the fixed program makes this cell worth
             # nothing: say so where it is read (runtime tools; a static
             # tool's shared warnings are already left out).
-            fix = rows.get((number, "solution", detector))
-            if fix and KINDS[detector] == "runtime" and \
-                    fix[4] in ("caught", "test", "error"):
+            if fix_fails_too(number, detector, rows):
                 text += " (the fix fails too: false positive)"
             cells.append(text)
         out.append(f"| {number} {slugs[number]} | " + " | ".join(cells) + " |")
@@ -661,8 +667,7 @@ def render_markdown(comments, rows):
         # A runtime tool that fails the fixed program too did not report
         # the bug: it reports something else (a false positive, above).
         if kind == "runtime":
-            hits = [n for n in hits
-                    if rows.get((n, "solution", detector), [""] * 9)[4] not in ("caught", "test", "error")]
+            hits = [n for n in hits if not fix_fails_too(n, detector, rows)]
             reported_by_any.update(hits)
         out.append(f"| {name} | {len(hits)} of {len(numbers)} | " + (", ".join(hits) or "none") + " |")
     unreported = [n for n in numbers if n not in reported_by_any]
@@ -737,8 +742,7 @@ def who_catches(number, rows):
         if detector == "plain" or not fields:
             continue
         verdict = fields[4]
-        fix = rows.get((number, "solution", detector))
-        if kind == "runtime" and fix and fix[4] in ("caught", "test", "error"):
+        if fix_fails_too(number, detector, rows):
             useless.append(name)
         elif verdict == "caught":
             caught.append(f"{name} ({fields[5]})")
