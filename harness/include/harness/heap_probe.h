@@ -20,7 +20,10 @@
 //
 // What it does not promise
 //   * resident memory (RSS), or memory the allocator keeps cached for reuse;
-//   * an exact figure while other threads allocate concurrently;
+//   * an exact figure while other threads allocate concurrently, or while a
+//     thread is ending: AddressSanitizer drops an ending thread from its
+//     totals a moment before it adds that thread's figures to the ended
+//     threads', so join a thread before the reading that should see its frees;
 //   * to count another thread's allocations in allocations_on_this_thread().
 #pragma once
 
