@@ -18,13 +18,15 @@ preset=$PRESET
 build=$root/build/$preset
 export LC_ALL=C
 kata="$root/harness/tools/kata"
+tools="$root/harness/tools"
+. "$tools/formats.sh"
 
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
 median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 sh "$kata" status >/dev/null 2>&1 || true  # configured and built once
-numbers=${*:-$(cut -f1 "$build/katas.tsv" | grep -E '^[0-9]+$')}
+numbers=${*:-$(kata_table_rows "$(kata_table "$build")" number)}
 table="$build/save-loop.txt"
 ninja_log="$build/.ninja_log"
 # The duration in seconds of the last build step that made $1 (a path as the

@@ -29,6 +29,7 @@
 # .wrong.patch and kept as a regression case.
 
 include(${CMAKE_CURRENT_LIST_DIR}/output_tail.cmake)
+include(${CMAKE_CURRENT_LIST_DIR}/results_file.cmake)
 
 function(pool_katas_judge_fix patch expect fix status output results source_dir out_ok out_again out_said)
   set(${out_ok} FALSE PARENT_SCOPE)
@@ -60,31 +61,24 @@ function(pool_katas_judge_fix patch expect fix status output results source_dir 
       set(what "${output}")
     endif()
   else()
-    # The results file, read once for both questions below.
-    set(recorded "")
-    if(EXISTS "${results}")
-      file(STRINGS "${results}" recorded)
-    endif()
     # A filter that selects nothing would pass any fix: the copy's tests must run.
-    set(started ${recorded})
-    list(FILTER started INCLUDE REGEX "^started\t${fix}_")
+    pool_katas_results_events("${results}" started started)
+    list(FILTER started INCLUDE REGEX "\t${fix}_")
     if(NOT started)
       set(${out_said} "${patch}: no test of ${fix} ran: is the binary out of date? Output ends with:\n${tail}"
           PARENT_SCOPE)
       return()
     endif()
-    set(failures ${recorded})
-    list(FILTER failures INCLUDE REGEX "^(failed|unfinished)\t")
+    pool_katas_results_events("${results}" failures failed unfinished)
     if(failures)
       list(GET failures 0 first)
-      string(REPLACE "\t" ";" fields "${first}")
-      list(GET fields 0 event)
-      list(GET fields 1 test)
+      pool_katas_results_field("${first}" event event)
+      pool_katas_results_field("${first}" test test)
       string(REGEX REPLACE "^${fix}_" "" test "${test}")  # the kata's own suite name
       if(event STREQUAL "unfinished")
         set(observed "hang")
       else()
-        list(GET fields 4 what)
+        pool_katas_results_field("${first}" what what)
         set(observed "test ${test}")
       endif()
     elseif(output MATCHES "(ERROR|WARNING): (AddressSanitizer|LeakSanitizer|ThreadSanitizer|harness::Pool): ([a-zA-Z() -]*[a-zA-Z)])")

@@ -14,17 +14,15 @@
 # the end of its statement, and requires that mark there. A failure outside
 # the kata's tests (a helper of harness/) is not checked here.
 
+include(${CMAKE_CURRENT_LIST_DIR}/results_file.cmake)
+
 function(pool_katas_check_kata_messages results number)
-  if(NOT EXISTS "${results}")
-    return()  # a report ended the run before the results file was opened
-  endif()
-  file(STRINGS "${results}" failures REGEX "^failed\t")
+  pool_katas_results_events("${results}" failures failed)
   set(read_file "")
   foreach(failure IN LISTS failures)
-    string(REPLACE "\t" ";" fields "${failure}")
-    list(GET fields 2 file)
-    list(GET fields 3 line)
-    list(GET fields 4 what)
+    pool_katas_results_field("${failure}" file file)
+    pool_katas_results_field("${failure}" line line)
+    pool_katas_results_field("${failure}" what what)
     if(NOT file MATCHES "_test\\.cpp$" OR NOT EXISTS "${file}")
       continue()
     endif()

@@ -26,7 +26,10 @@ from room_checks import SECRET_RE, check_id, look_alike, validate
 from room_limits import MAX_BODY, WAL_LIMIT, RateLimiter
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-MANIFEST = os.path.join(os.path.dirname(os.path.dirname(HERE)), "katas", "manifest.txt")
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "tools"))
+import formats  # noqa: E402  (the one Python reader of the manifest)
+
+MANIFEST = formats.MANIFEST
 FORMAT = "2"                 # 1: one token for everyone (refused: start a new room)
 CODE_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"   # nothing to misread on a board
 WRITE_WAIT = 0.8             # seconds a post waits for the room's own write lock
@@ -34,16 +37,8 @@ READ_BUSY_MS = 500           # a read waits this long for another program's lock
 
 
 def read_manifest(path=MANIFEST):
-    """The katas as [(number, title)], from the manifest's non-comment lines."""
-    katas = []
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            line = line.strip()
-            if not line or line.startswith("#"):
-                continue
-            fields = [x.strip() for x in line.split("|")]
-            katas.append((fields[0], fields[4] if len(fields) > 4 else fields[0]))
-    return katas
+    """The katas as [(number, title)], in the manifest's order."""
+    return [(kata["number"], kata.get("title", kata["number"])) for kata in formats.read_manifest(path)]
 
 
 class Refused(Exception):

@@ -11,11 +11,14 @@ import json
 import os
 import re
 import subprocess
+import sys
 import time
 import unicodedata
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(ROOT, "harness", "tools"))
+import formats  # noqa: E402  (the one Python reader of the manifest, results and reports)
 STATES = {"done": "green", "failing": "failing", "does-not-compile": "does not compile"}
 MAX_WHY = 160
 # Words left dangling at the end of a kind once its quoted code and numbers are out.
@@ -24,14 +27,7 @@ DANGLING = re.compile(r"(?:\s+(?:of|for|to|in|on|at|an?|the|with|which|type|byte
 
 def katas():
     """[(number, slug)] from katas/manifest.txt."""
-    out = []
-    with open(os.path.join(ROOT, "katas", "manifest.txt"), encoding="utf-8") as f:
-        for line in f:
-            line = line.strip()
-            if line and not line.startswith("#"):
-                fields = [x.strip() for x in line.split("|")]
-                out.append((fields[0], fields[1]))
-    return out
+    return [(kata["number"], kata["slug"]) for kata in formats.read_manifest()]
 
 
 def read(path, default=""):
@@ -87,21 +83,12 @@ def failing_why(number, slug, build):
     logs = os.path.join(build, "kata-logs")
     log = os.path.join(logs, number + ".log")
     if os.path.exists(log):
-        try:
-            out = subprocess.run(
-                ["awk", "-v", f"dir=katas/{number}_{slug}/", "-f",
-                 os.path.join(ROOT, "harness", "tools", "summarize.awk"), log],
-                capture_output=True, text=True, errors="replace", timeout=5).stdout
-        except (OSError, subprocess.SubprocessError):
-            out = ""
-        lines = out.splitlines()
+        lines = formats.summarize(log, f"katas/{number}_{slug}/")
         if lines and lines[0].strip():
             return at(kind_only(lines[0]), own_place("\n".join(lines[1:]), number, slug))
-    for line in read(os.path.join(logs, number + ".tsv")).splitlines():
-        fields = line.split("\t")
-        if fields[0] == "failed":
-            place = own_place(f"{fields[2]}:{fields[3]}" if len(fields) > 3 else "", number, slug)
-            return at("a test check failed", place)
+    failures = formats.Results(os.path.join(logs, number + ".tsv")).failures
+    if failures:
+        return at("a test check failed", own_place(f"{failures[0].file}:{failures[0].line}", number, slug))
     verdict = read(os.path.join(logs, number + ".verdict")).splitlines()
     try:
         return crash_reason(int(verdict[1]))

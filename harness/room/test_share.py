@@ -282,7 +282,7 @@ class ShareTest(unittest.TestCase):
         mini = os.path.join(self.tmp, "mini")
         for path in ("harness/room/share.py", "harness/room/share_record.py", "harness/room/share_send.py",
                      "harness/tools/kata", "harness/tools/preset.sh", "harness/tools/season.sh",
-                     "harness/tools/summarize.awk",
+                     "harness/tools/summarize.awk", "harness/tools/formats.sh", "harness/tools/formats.py",
                      "harness/hints/02_use_after_put.md", "katas/manifest.txt"):
             os.makedirs(os.path.dirname(os.path.join(mini, path)), exist_ok=True)
             shutil.copy(os.path.join(ROOT, path), os.path.join(mini, path))
@@ -292,6 +292,7 @@ class ShareTest(unittest.TestCase):
             f.write("FAILED: katas/CMakeFiles/kata03.dir/x.o\n" + mini +
                     "/katas/03_wrong_type_in_factory/keys.cpp:31:5: error: 'KeyPres' was not declared\n")
         with open(os.path.join(tree, "katas.tsv"), "w") as f:
+            f.write("# number\tslug\tsanitizer\tdifficulty\ttitle\tconcept\tcaught_by\tsignature\tseconds\n")
             f.write("".join(f"{n}\t{s}\taddress\t1\tt\tc\tb\tsig\t60\n" for n, s in
                             (("01", "forgotten_reset"), ("02", "use_after_put"), ("03", "wrong_type_in_factory"))))
         bin_dir = os.path.join(self.tmp, "bin")

@@ -55,6 +55,8 @@ import tempfile
 import time
 import xml.etree.ElementTree as ElementTree
 
+import formats
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 # id, column heading, kind of detector, what it needs installed.
@@ -96,9 +98,10 @@ def say(text):
 # --- the katas and their builds ---------------------------------------------
 
 class Kata:
-    def __init__(self, fields):
-        self.number, self.slug, self.flavour = fields[0], fields[1], fields[2]
-        self.seconds = int(fields[8])
+    def __init__(self, row):
+        """ROW: the kata's row of the kata table (formats.read_kata_table)."""
+        self.number, self.slug, self.flavour = row["number"], row["slug"], row["sanitizer"]
+        self.seconds = int(row["seconds"])
         self.name = f"{self.number}_{self.slug}"
 
     def folder(self, subject):
@@ -130,13 +133,7 @@ class Kata:
 
 
 def read_katas(build):
-    katas = []
-    with open(os.path.join(build, "katas.tsv")) as table:
-        for line in table:
-            if line.startswith("#") or not line.strip():
-                continue
-            katas.append(Kata(line.rstrip("\n").split("\t")))
-    return katas
+    return [Kata(row) for row in formats.read_kata_table(build)]
 
 
 def relative(path):
@@ -176,15 +173,8 @@ def describe_failure(status, failure):
 
 def first_failed_assertion(results_file):
     """The first failed assertion from the test main's results file."""
-    try:
-        with open(results_file) as results:
-            for line in results:
-                fields = line.rstrip("\n").split("\t")
-                if fields[0] == "failed" and len(fields) > 3:
-                    return short_location(fields[2], fields[3])
-    except OSError:
-        pass
-    return ""
+    failures = formats.Results(results_file).failures
+    return short_location(failures[0].file, failures[0].line) if failures else ""
 
 
 def run_test(binary, seconds, wrapper=()):
@@ -201,53 +191,16 @@ def run_test(binary, seconds, wrapper=()):
         return status, output, took, failure, xml_text
 
 
-SUMMARY = re.compile(r"^SUMMARY: (AddressSanitizer|LeakSanitizer|ThreadSanitizer|UndefinedBehaviorSanitizer|harness::Pool): (.*)$", re.M)
-UB_MESSAGE = re.compile(r"^(\S+?):(\d+):\d+: runtime error: (.*)$", re.M)
-FRAME = re.compile(r"^\s+#\d+ .*? (/\S+?):(\d+)(?::\d+)?(?: \(\S+\))?$", re.M)
-
-
 def sanitizer_kind(output):
     """The report's kind, in the sanitizers' own words, or None."""
-    ub = UB_MESSAGE.search(output)
-    summary = SUMMARY.search(output)
-    if ub and (not summary or summary.group(1) == "UndefinedBehaviorSanitizer"):
-        message = ub.group(3)
-        for words, kind in [("downcast of address", "invalid downcast"),
-                            ("member call on null pointer", "member call on null pointer"),
-                            ("member access within null pointer", "member access within null pointer"),
-                            ("reference binding to null pointer", "reference binding to null pointer"),
-                            ("load of null pointer", "load of null pointer"),
-                            ("signed integer overflow", "signed integer overflow")]:
-            if words in message:
-                return kind
-        return " ".join(message.split()[:4])
-    if summary:
-        text = summary.group(2)
-        if summary.group(1) == "LeakSanitizer":
-            return "memory leak"
-        # "heap-use-after-free /path:12 in f", "data race (binary+0x1) in g",
-        # "double-free ../../asan_new_delete.cpp:155 in operator delete": the
-        # words before the first place.
-        words = []
-        for word in text.split():
-            if "/" in word or ":" in word or word.startswith("(") or word == "in":
-                break
-            words.append(word)
-        return " ".join(words) or text
-    return None
+    return formats.report_kind(output)
 
 
 def sanitizer_location(output, kata, subject):
-    report = output
-    start = re.search(r"^(==\d+==ERROR|WARNING: ThreadSanitizer|\S+:\d+:\d+: runtime error)", output, re.M)
-    if start:
-        report = output[start.start():]
-    ub = UB_MESSAGE.search(report)
-    if ub and kata.owns(ub.group(1), subject) and report.startswith(ub.group(0)):
-        return short_location(ub.group(1), ub.group(2))
-    for frame in FRAME.finditer(report):
-        if kata.owns(frame.group(1), subject):
-            return short_location(frame.group(1), frame.group(2))
+    """The first place in the report that is one of SUBJECT's own files."""
+    for path, line in formats.report_places(output):
+        if kata.owns(path, subject):
+            return short_location(path, line)
     return ""
 
 
@@ -826,7 +779,7 @@ def main():
     args = parser.parse_args()
 
     build = os.path.abspath(args.build)
-    if not os.path.exists(os.path.join(build, "katas.tsv")):
+    if not os.path.exists(formats.kata_table_path(build)):
         say(f"detectors: {build} is not configured: run make first (or make detectors, which builds what it needs)")
         return 2
     katas = read_katas(build)

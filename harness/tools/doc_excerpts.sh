@@ -40,6 +40,8 @@ build=${1:?usage: doc_excerpts.sh [--check | --print NAME] BUILD_DIR [SOURCE_DIR
 root=${2:-$(cd "$(dirname "$0")/../.." && pwd)}
 build=$(cd "$build" && pwd) || exit 2
 root=$(cd "$root" && pwd) || exit 2
+tools=$(cd "$(dirname "$0")" && pwd)
+. "$tools/formats.sh"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -62,7 +64,7 @@ run() {
   fi
   saved="$runs/$1.${2:-1}"
   if [ ! -f "$saved.log" ] || [ "$binary" -nt "$saved.log" ]; then
-    seconds=$(grep "^$1	" "$build/katas.tsv" | cut -f9)
+    seconds=$(kata_table_field "$(kata_table "$build")" "$1" seconds)
     rm -f "$saved.tsv"
     if command -v timeout >/dev/null 2>&1; then
       KATA_RESULT_FILE=$saved.tsv timeout "${seconds:-60}" "$binary" >"$saved.raw" 2>&1
@@ -93,74 +95,17 @@ normalise() {
 
 # failures [MAX]: the first MAX (default 1) failed assertions of the last run,
 # from its results file, as GoogleTest shows them: the test, file:line, message.
-failures() {
-  awk -F '\t' -v max="${1:-1}" '
-    function unescape(v,   out, i, c) {
-      for (i = 1; i <= length(v); i++) {
-        c = substr(v, i, 1)
-        if (c == "\\" && i < length(v)) {
-          i++; c = substr(v, i, 1)
-          if (c == "n") c = "\n"; else if (c == "t") c = "\t"
-        }
-        out = out c
-      }
-      return out
-    }
-    $1 == "failed" && shown < max {
-      if ($2 != test) { print "[ RUN      ] " $2; test = $2 }
-      print $3 ":" $4 ": Failure"
-      print unescape($6)
-      shown++
-    }' "$work/results.tsv" | normalise
-}
+failures() { results_failures_shown "$work/results.tsv" "${1:-1}" | normalise; }
 
 # The test that was running when a sanitizer ended the process.
 crashed_in() {
-  awk -F '\t' '$1 == "started" { t = $2 } $1 == "passed" || $1 == "failed" { if ($2 == t) t = "" }
-                END { if (t != "") print "[ RUN      ] " t }' "$work/results.tsv"
+  test=$(results_running_test "$work/results.tsv")
+  [ -z "$test" ] || printf '[ RUN      ] %s\n' "$test"
 }
 
-# trim [MAX]: keeps the lines a reader needs of the sanitizer report in a
-# kata's output on stdin, after the test that was running:
-#  * of the report: its first line, the heading of each stack, the
-#    first MAX frames (2 unless told) of each stack that lie in katas/, one
-#    frame of an allocation stack, and the SUMMARY up to the error kind.
-# Skipped frames become one "    ..." line per run. A stack is cut at its
-# first frame in harness/ after one in katas/ (the pool's frames above the
-# kata's are skipped): the pool's frames and the numbering of the frames after
-# them change whenever the pool does. The pool's own reports (harness::Pool:
-# ...) are read like a sanitizer's.
-trim() {
-  awk -v max="${1:-2}" -v run="$(crashed_in)" '
-    function heading() { if (run != "") { print run; run = "" } }
-    function stack(limit) { kept = 0; cut = 0; dots = 0; room = limit }
-    /^ +#[0-9]+ / {
-      if (!in_report || cut) next
-      if ($0 ~ / harness\//) { if (kept) cut = 1; else dots = 1; next }
-      if ($0 ~ / katas\// && kept < room) {
-        if (dots) print "    ..."
-        print; kept++; dots = 0
-      } else if (kept < room) dots = 1
-      next
-    }
-    /WARNING: ThreadSanitizer:|ERROR: AddressSanitizer:|ERROR: harness::Pool:|runtime error:/ {
-      heading(); in_report = 1; stack(max); print; explained = $0 ~ /harness::Pool:/; next
-    }
-    explained { explained = 0; print; next }  # the pool says what went wrong on the next line
-    in_report && /^  (Previous )?(atomic )?([Rr]ead|[Ww]rite) of size|^(READ|WRITE) of size|^freed by thread/ {
-      stack(max); print; next
-    }
-    in_report && /^previously allocated by thread|^  Location is heap block/ { stack(1); print; next }
-    /^harness::Pool: this object was used after it went back to the pool/ { in_report = 1; stack(max); print; next }
-    in_report && /^SUMMARY:/ {
-      sub(/ [^ ]*[\/.].*$/, "")  # the location (a file or a module): which access came first varies
-      sub(/^SUMMARY: [A-Za-z:]+: [a-z()-]+( [a-z()\x27-]+)*/, "&@@"); sub(/@@.*$/, ""); print
-      in_report = 0; next
-    }
-    in_report && /: note: / { print; next }
-    in_report && /^$/ { stack(0); next }
-  '
-}
+# trim [MAX]: the lines a reader needs of the sanitizer report in a kata's
+# output on stdin, after the test that was running (formats.sh says which).
+trim() { sanitizer_report_excerpt "${1:-2}" "$(crashed_in)"; }
 
 # --- recipes: one per excerpt name -------------------------------------------
 
@@ -214,9 +159,9 @@ comparable() {
 
 # summary NN: what `make kata NN` leads with when a sanitizer fired.
 summary() {
-  dir=$(grep "^$1	" "$build/katas.tsv" | cut -f1,2 | tr '\t' _)
+  dir="$1_$(kata_table_field "$(kata_table "$build")" "$1" slug)"
   # From the raw output (the chosen run's), as the kata tool reads it.
-  sed "s|$root/||g" "$work/raw.log" | awk -v dir="katas/$dir/" -f "$root/harness/tools/summarize.awk"
+  sed "s|$root/||g" "$work/raw.log" | sanitizer_summary - "katas/$dir/"
 }
 
 # recipe kataNN-WHAT: one excerpt of kata NN.
@@ -231,7 +176,7 @@ summary() {
 recipe() {
   number=$(printf '%s' "$1" | sed -n 's/^kata\([0-9][0-9]\)-.*/\1/p')
   what=${1#kata??-}
-  flavour=$(grep "^$number	" "$build/katas.tsv" 2>/dev/null | cut -f3)
+  flavour=$(kata_table_field "$(kata_table "$build")" "$number" sanitizer)
   if [ -z "$flavour" ]; then
     echo "doc_excerpts: unknown excerpt '$1' (expected kataNN-summary|report|report-short|failure|symptom)" >&2
     return 1

@@ -24,12 +24,14 @@ excluded='(^|/)__pycache__/|^(harness/bench/(compare_allocators\.sh|allocators_t
 
 # One season alone: the other season's katas (numbers from the manifest,
 # seasons from season.sh) leave with their folders, hints and manifest lines.
-. "$root/harness/tools/season.sh"
+tools="$root/harness/tools"
+. "$tools/season.sh"
+. "$tools/formats.sh"
 others=
 case "${SEASON:-}" in
   '') ;;
   1 | 2)
-    for number in $(sed -n 's/^\([0-9][0-9]\) *|.*/\1/p' "$root/katas/manifest.txt"); do
+    for number in $(manifest_katas "$(manifest "$root")" | cut -d' ' -f1); do
       [ "$(season_of "$number")" = "$SEASON" ] || others="$others${others:+|}$number"
     done ;;
   *) echo "handout: there is no season '$SEASON': SEASON=1 or SEASON=2" >&2; exit 2 ;;
@@ -88,8 +90,8 @@ awk '
   }
 ' "$dest/Makefile" >"$dest/Makefile.new" && mv "$dest/Makefile.new" "$dest/Makefile"
 if [ -n "$others" ]; then
-  grep -Ev "^($others) *[|]" "$dest/katas/manifest.txt" >"$dest/katas/manifest.new"
-  mv "$dest/katas/manifest.new" "$dest/katas/manifest.txt"
+  manifest_without "$(manifest "$dest")" $(echo "$others" | tr '|' ' ') >"$dest/manifest.new"
+  mv "$dest/manifest.new" "$(manifest "$dest")"
 fi
 mkdir -p "$dest/.pristine"
 cp -R "$dest/katas" "$dest/.pristine/katas"

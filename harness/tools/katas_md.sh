@@ -12,6 +12,8 @@ check=
 [ "${1:-}" = --check ] && { check=yes; shift; }
 table=${1:?usage: katas_md.sh [--check] KATAS_TSV [SOURCE_DIR]}
 root=${2:-$(cd "$(dirname "$0")/../.." && pwd)}
+tools=$(cd "$(dirname "$0")" && pwd)
+. "$tools/formats.sh"
 page="$root/docs/katas.md"
 
 render() {
@@ -23,10 +25,10 @@ render() {
 | # | kata | concept | caught by | difficulty |
 |---|---|---|---|---|
 HEAD
-  grep -v '^#' "$table" | awk -F '\t' '{
+  kata_table_rows "$table" number title slug concept caught_by difficulty | awk -F '\t' '{
     stars = ""
-    for (i = 0; i < $4; i++) stars = stars "★"
-    printf "| %s | [%s](../katas/%s_%s/) | %s | %s | %s |\n", $1, $5, $1, $2, $6, $7, stars
+    for (i = 0; i < $6; i++) stars = stars "★"
+    printf "| %s | [%s](../katas/%s_%s/) | %s | %s | %s |\n", $1, $2, $1, $3, $4, $5, stars
   }'
   cat <<'TAIL'
 

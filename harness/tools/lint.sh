@@ -32,8 +32,10 @@ LC_ALL=C
 export LC_ALL
 build=${1:?usage: lint.sh BUILD_DIR [SOURCE_DIR]}
 root=${2:-$(cd "$(dirname "$0")/../.." && pwd)}
-. "$(dirname "$0")/season.sh"
-table="$build/katas.tsv"
+tools=$(cd "$(dirname "$0")" && pwd)
+. "$tools/season.sh"
+. "$tools/formats.sh"
+table=$(kata_table "$build")
 problems=0
 problem() { printf 'lint: %s\n' "$*"; problems=$((problems + 1)); }
 work=$(mktemp -d)
@@ -168,15 +170,15 @@ quoted() {
 std_members="clear shrink_to_fit reserve resize swap size capacity data assign append erase push_back emplace_back"
 
 [ -f "$table" ] || { echo "lint: $table is missing: configure the tree first (cmake --preset gcc)"; exit 2; }
-grep -v '^#' "$table" >"$work/katas"
+kata_table_rows "$table" number slug title >"$work/katas"
 has_solutions=
 [ -d "$root/solutions" ] && has_solutions=yes
 
 # --- manifest <-> folders <-> solutions ----------------------------------------
-declared=$(grep -cE '^[0-9][0-9] *\|' "$root/katas/manifest.txt")
+declared=$(manifest_katas "$(manifest "$root")" | wc -l | tr -d ' ')
 present=$(wc -l <"$work/katas" | tr -d ' ')
 if [ "$declared" != "$present" ]; then
-  grep -E '^[0-9][0-9] *\|' "$root/katas/manifest.txt" | sed -E 's/^([0-9]+) *\| *([a-z0-9_]+).*/\1_\2/' |
+  manifest_katas "$(manifest "$root")" | tr ' ' _ |
     while read -r name; do
       [ -d "$root/katas/$name" ] || echo "katas/manifest.txt declares kata $name, but katas/$name/ does not exist: add the folder or drop the line"
     done >"$work/missing"
@@ -187,7 +189,7 @@ if [ "$declared" != "$present" ]; then
   fi
 fi
 # The declared katas' folder names, NN_slug, one a word.
-declared_names=$(cut -f1,2 "$work/katas" | tr '\t\n' '_ ')
+declared_names=$(kata_table_rows "$table" number slug | tr '\t\n' '_ ')
 for dir in "$root"/katas/*/ ${has_solutions:+"$root"/solutions/*/}; do
   [ -d "$dir" ] || continue
   dir=${dir%/}
@@ -201,7 +203,7 @@ for dir in "$root"/katas/*/ ${has_solutions:+"$root"/solutions/*/}; do
 done
 
 # --- each kata ---------------------------------------------------------------
-while IFS='	' read -r number slug _flavour _difficulty title _rest; do
+while IFS='	' read -r number slug title; do
   name=${number}_$slug
   kata="$root/katas/$name"
   solution="$root/solutions/$name"
@@ -307,6 +309,34 @@ if [ -f "$root/docs/speed.md" ] && [ -f "$root/docs/facilitator.md" ]; then
   fi
 fi
 
+# --- one reader per format --------------------------------------------------------
+# The manifest, the kata table, the results file and a sanitizer report are
+# read by formats.sh in shell (with summarize.awk) and formats.py in Python,
+# and once each in CMake; any other tool that reads one itself is refused. A
+# tool reads one when a line of its code (comments aside) builds the file's
+# path (the manifest's, the kata table's), matches the results file's events
+# ($1 == "failed", fields[0] == "started"), runs summarize.awk, or matches a
+# report's SUMMARY line. Tests are left out: they write these files; so is
+# this file, which names what the check looks for.
+readers=" harness/tools/formats.sh harness/tools/formats.py harness/tools/summarize.awk \
+ harness/cmake/Katas.cmake harness/cmake/selfcheck.cmake harness/cmake/results_file.cmake harness/tools/lint.sh "
+for file in $(cd "$root" && find harness/tools harness/bench harness/room harness/cmake -type f \
+                \( -name '*.sh' -o -name '*.py' -o -name '*.awk' -o -name '*.cmake' -o -name kata \) \
+                ! -name 'test_*' ! -name room_testlib.py | sort) CMakeLists.txt harness/CMakeLists.txt Makefile; do
+  case "$readers" in *" $file "*) continue ;; esac
+  [ -f "$root/$file" ] || continue
+  awk -v file="$file" '
+    /^[ \t]*#/ { next }
+    /\$[{(]?[A-Za-z_]+[})]?\/katas\/manifest\.txt|"manifest\.txt"|\$[{(]?[A-Za-z_]+[})]?\/katas\.tsv|"katas\.tsv"/ {
+      print file ":" FNR ": builds the path of the manifest or the kata table: read it through formats.sh (manifest, kata_table) or formats.py"; next }
+    /(\$1|fields\[0\]|event) *== *"(started|failed|passed|unfinished|done|run)"|\^\(?(started|failed|unfinished)[\\|)]/ {
+      print file ":" FNR ": matches the results file'"'"'s events itself: use formats.sh'"'"'s results_* or formats.py'"'"'s Results"; next }
+    /summarize\.awk|\^SUMMARY:/ {
+      print file ":" FNR ": reads a sanitizer report itself: use formats.sh'"'"'s sanitizer_summary or formats.py"; next }
+  ' "$root/$file"
+done >"$work/readers"
+while read -r line; do problem "$line"; done <"$work/readers"
+
 # --- generated pages -----------------------------------------------------------
 out=$(sh "$root/harness/tools/katas_md.sh" --check "$table" "$root") || problem "$(printf '%s\n' "$out" | head -n 1)"
 if [ -n "$has_solutions" ]; then
@@ -318,4 +348,4 @@ if [ "$problems" -gt 0 ]; then
   echo "lint: $problems problem(s)"
   exit 1
 fi
-echo "lint: $present katas, manifest, folders, READMEs, hints, quoted names and lines, solution diffs and docs/katas.md agree"
+echo "lint: $present katas, manifest, folders, READMEs, hints, quoted names and lines, one reader per format, solution diffs and docs/katas.md agree"

@@ -18,7 +18,9 @@
 # any order beyond the N seeds.
 set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
-. "$root/harness/tools/preset.sh"
+tools="$root/harness/tools"
+. "$tools/preset.sh"
+. "$tools/formats.sh"
 tree=$PRESET
 runs=100
 while [ $# -gt 0 ]; do
@@ -29,7 +31,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 case "$tree" in */*) build=$tree ;; *) build="$root/build/$tree" ;; esac  # a name under build/, or a path
-table="$build/katas.tsv"
+table=$(kata_table "$build")
 [ -f "$table" ] || { echo "soak: $build is not configured: run make (or PRESET=$tree make) first" >&2; exit 2; }
 command -v taskset >/dev/null 2>&1 || { echo "soak: taskset is missing: apt-get install util-linux" >&2; exit 2; }
 command -v cmake >/dev/null 2>&1 || { echo "soak: cmake is missing: apt-get install cmake" >&2; exit 2; }
@@ -46,8 +48,8 @@ trap 'exit 130' INT TERM
 
 missed=0
 tab=$(printf '\t')
-while IFS="$tab" read -r number slug _rest; do
-  case "$number" in '#'* | '') continue ;; esac
+kata_table_rows "$table" number slug >"$out/katas"
+while IFS="$tab" read -r number slug; do
   [ "$wanted" = "  " ] || case "$wanted" in *" $number "*) ;; *) continue ;; esac
   kata_misses=0 solution_misses=0
   for binary in kata solution; do
@@ -72,5 +74,5 @@ while IFS="$tab" read -r number slug _rest; do
   done
   echo "soak $tree ${number}_$slug: kata $((runs - kata_misses))/$runs with its signature, solution $((runs - solution_misses))/$runs passed"
   missed=$((missed + kata_misses + solution_misses))
-done <"$table"
+done <"$out/katas"
 [ "$missed" -eq 0 ]

@@ -6,6 +6,7 @@
 # third longer, with every other test still passing; this one would not.
 set -u
 build=${1:?usage: pch_code_test.sh BUILD_DIR}
+root=$(cd "$(dirname "$0")/../../.." && pwd)
 failures=0
 fail() { printf 'FAILED: %s\n%s\n' "$1" "${2:-}"; failures=$((failures + 1)); }
 
@@ -21,8 +22,9 @@ weak_definitions() {
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 checked=0
-# katas.tsv: number, slug, sanitizer flavour, ... (harness/cmake/Katas.cmake).
-grep -v '^#' "$build/katas.tsv" | cut -f1-3 >"$scratch/katas"
+tools="$root/harness/tools"
+. "$tools/formats.sh"
+kata_table_rows "$(kata_table "$build")" number slug sanitizer >"$scratch/katas"
 while IFS='	' read -r number slug flavour; do
   code="$build/harness/CMakeFiles/harness_$flavour.dir/pch_code.o"
   if [ ! -f "$scratch/$flavour" ]; then
