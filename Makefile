@@ -14,16 +14,8 @@
 #                        DRY_RUN=1: only show it; STOP=1: stop sending)
 #   PRESET=gcc make      use the GCC build tree (the default is Clang, where installed)
 #   make SEASON=2        season two, katas 21 and up: bugs real C++ projects shipped (the default once season one is done)
-# full repo only: the participants' handout leaves these lines out
-#   make test            the CI gate: every solution, selfcheck and harness test (GCC, Clang, Clang with libc++)
-#   make bench-allocators  the pool against new/delete under glibc, mimalloc, jemalloc, tcmalloc
-#   make detectors       which tool catches which bug: docs/detectors.md (29 minutes)
-#   make handout         build/pool-katas-handout.tar.gz: the suite without solutions (SEASON=2: season two alone)
-#   make room            the facilitator's live room view: prints its URL, key and join code
-#                        (ROOM_PORT=8765, LISTEN=0.0.0.0 for the local network, STUCK_MINUTES=15,
-#                        MAX_PARTICIPANTS=300; REMOVE=#12 or CLEAR=1 on the room, then stop)
-#   make room-test       the room view's tests: API, attacks, headless chromium, load, SIGKILL (3 minutes)
-# end of full repo only
+# The maintainer's targets (make test, the CI gate, and the rest) are in
+# harness/maintainer.mk, which the participants' handout leaves out.
 
 KATA := sh harness/tools/kata
 export KATA_SEASON := $(SEASON)
@@ -35,12 +27,12 @@ export KATA_SEASON := $(SEASON)
 # cannot be set up (a tool or GoogleTest missing) exits 2 under make too.
 # (The gate's own failures always exit non-zero: only a handout's "there is
 # no gate here" is bad input.)
-workshop status kata hint watch reset test share: export KATA_DIE_STATUS := 0
+workshop status kata hint watch reset share: export KATA_DIE_STATUS := 0
 # A failing kata is the workshop's normal state, not a make error: make kata
 # says so and exits 0, where `sh harness/tools/kata run NN` exits 1.
 kata: export KATA_VERDICT_STATUS := 0
 
-.PHONY: all workshop status kata hint watch reset test detectors handout bench bench-go bench-loop bench-allocators clean share room room-test
+.PHONY: all workshop status kata hint watch reset test bench bench-go bench-loop clean share
 all: workshop
 
 workshop:
@@ -51,9 +43,6 @@ status:
 
 kata:
 	@$(KATA) $(if $(PLAIN),plain,run) $(N)
-
-test:
-	@$(KATA) gate
 
 clean:
 	rm -rf build
@@ -67,29 +56,14 @@ watch:
 reset:
 	@$(KATA) reset $(N) $(if $(filter 1 y yes true,$(YES)),--yes)
 
-# full repo only
-detectors:
-	@$(KATA) detectors
-# end of full repo only
-
-# full repo only
-handout:
-	@SEASON=$(SEASON) sh harness/tools/handout.sh build/pool-katas-handout$(if $(SEASON),-season$(SEASON)).tar.gz
-# end of full repo only
-
 bench:
-	@$(KATA) bench
+	@sh harness/tools/maintain bench
 
 bench-go:
 	@sh harness/bench/compare_go.sh
 
 bench-loop:
 	@sh harness/bench/save_loop.sh $(N)
-
-# full repo only
-bench-allocators:
-	@sh harness/bench/compare_allocators.sh
-# end of full repo only
 
 # The room view (harness/room/): the participant's settings reach share.py
 # through the environment, so that a name with spaces or quotes needs no shell.
@@ -104,12 +78,10 @@ share: export KATA_ROOM_STOP := $(filter 1 y yes true,$(STOP))
 share:
 	@python3 harness/room/share.py
 
-# full repo only: the handout carries the participant's side (share) only
-room: export KATA_ROOM_REMOVE := $(value REMOVE)
-room: export KATA_ROOM_CLEAR := $(filter 1 y yes true,$(CLEAR))
-room:
-	@python3 harness/room/server.py --port=$(or $(ROOM_PORT),8765) --listen=$(or $(LISTEN),127.0.0.1) --stuck-minutes=$(or $(STUCK_MINUTES),15) --max-participants=$(or $(MAX_PARTICIPANTS),300)
-
-room-test:
-	@cd harness/room && python3 -B -m unittest test_room test_roles test_inputs test_faults test_share
-# end of full repo only
+ifneq ($(wildcard harness/maintainer.mk),)
+include harness/maintainer.mk
+else
+# The participants' handout: no solutions, so no gate to run.
+test:
+	@echo "kata: this is the participants' handout: it has no CI gate (no solutions to check); make status shows your progress"
+endif

@@ -283,6 +283,7 @@ class ShareTest(unittest.TestCase):
         for path in ("harness/room/share.py", "harness/room/share_record.py", "harness/room/share_send.py",
                      "harness/tools/kata", "harness/tools/preset.sh", "harness/tools/season.sh",
                      "harness/tools/summarize.awk", "harness/tools/formats.sh", "harness/tools/formats.py",
+                     "harness/tools/suite.sh",
                      "harness/hints/02_use_after_put.md", "katas/manifest.txt"):
             os.makedirs(os.path.dirname(os.path.join(mini, path)), exist_ok=True)
             shutil.copy(os.path.join(ROOT, path), os.path.join(mini, path))

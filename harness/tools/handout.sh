@@ -18,9 +18,11 @@ case "$out" in /*) ;; *) out="$PWD/$out" ;; esac
 
 # Files that give fixes away stay out, and so do the facilitator's: the room
 # view's server and page (a participant keeps share.py, which sends to it).
-# The allocator comparison serves make bench-allocators, a maintainer's
-# target the handout lacks; Python's caches are the maker's, not sources.
-excluded='(^|/)__pycache__/|^(harness/bench/(compare_allocators\.sh|allocators_table\.py)|solutions/|harness/room/(server|room_[a-z]+|test_[a-z]+|screenshot)\.py|harness/room/(index\.html|room\.css|room\.js)|docs/room\.png|harness/tests/wrong_fixes/|docs/facilitator\.md|docs/writing-a-kata\.md|docs/wrong-fixes\.md|\.ci/|\.github/|\.kata-state/|build/)'
+# The maintainer's targets (make test, detectors, handout, room...) are in
+# harness/maintainer.mk, which the Makefile includes only where it exists;
+# the allocator comparison serves one of them. Python's caches are the
+# maker's, not sources.
+excluded='(^|/)__pycache__/|^(harness/maintainer\.mk|harness/bench/(compare_allocators\.sh|allocators_table\.py)|solutions/|harness/room/(server|room_[a-z]+|test_[a-z]+|screenshot)\.py|harness/room/(index\.html|room\.css|room\.js)|docs/room\.png|harness/tests/wrong_fixes/|docs/facilitator\.md|docs/writing-a-kata\.md|docs/wrong-fixes\.md|\.ci/|\.github/|\.kata-state/|build/)'
 
 # One season alone: the other season's katas (numbers from the manifest,
 # seasons from season.sh) leave with their folders, hints and manifest lines.
@@ -71,24 +73,6 @@ find "$dest" -name '*.md' | while read -r doc; do
     { print }
   ' "$doc" >"$doc.new" && mv "$doc.new" "$doc"
 done
-# The Makefile's lines for the facilitator and CI (the gate, the detectors,
-# the handout itself, the room server) between its "full repo only" marks.
-# The targets that go are dropped from .PHONY too, so that make says there is
-# no such target instead of "nothing to be done".
-awk '
-  /^# full repo only/ { skip = 1; next }
-  /^# end of full repo only$/ { skip = 0; next }
-  skip { if (match($0, /^[a-z-]+:/)) gone = gone " " substr($0, 1, RLENGTH - 1); next }
-  { lines[++n] = $0 }
-  END {
-    split(gone, g, " ")
-    for (i = 1; i <= n; i++) {
-      if (lines[i] ~ /^\.PHONY:/) for (j in g) gsub(" " g[j] "( |$)", " ", lines[i])
-      sub(/ +$/, "", lines[i])
-      print lines[i]
-    }
-  }
-' "$dest/Makefile" >"$dest/Makefile.new" && mv "$dest/Makefile.new" "$dest/Makefile"
 if [ -n "$others" ]; then
   manifest_without "$(manifest "$dest")" $(echo "$others" | tr '|' ' ') >"$dest/manifest.new"
   mv "$dest/manifest.new" "$(manifest "$dest")"

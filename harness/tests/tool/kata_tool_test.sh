@@ -152,7 +152,7 @@ rm -rf "$state"
 suite=$(mktemp -d)/suite
 trap 'rm -rf "$(dirname "$suite")"' EXIT
 mkdir -p "$suite/harness/tools"
-cp "$root/harness/tools/kata" "$root/harness/tools/preset.sh" "$root/harness/tools/season.sh" "$root/harness/tools/summarize.awk" "$root/harness/tools/formats.sh" "$suite/harness/tools/"
+cp "$root/harness/tools/kata" "$root/harness/tools/preset.sh" "$root/harness/tools/season.sh" "$root/harness/tools/summarize.awk" "$root/harness/tools/formats.sh" "$root/harness/tools/suite.sh" "$suite/harness/tools/"
 cp "$root/Makefile" "$suite/"
 cp -R "$here/fixture/." "$suite/"
 cp "$here/reports/tsan_data_race.log" "$here/reports/lsan_never_given_back.log" "$suite/katas/02_use_after_put/"
