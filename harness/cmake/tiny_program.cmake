@@ -2,15 +2,17 @@
 # -fsanitize=address, runs it, and passes when it fails with the expected
 # report: the pool's hostile mode needs no flag of the suite's own.
 #
-#   cmake -DCXX=g++ -DSOURCE_DIR=<repo> -DPROGRAM=<file.cpp> -DWORK=<dir>
-#         -DEXPECT=<regex> -P tiny_program.cmake
+#   cmake -DCXX=g++ -DSOURCE_DIR=<repo> -DPOOL_SOURCES=<a.cpp|b.cpp...> -DPROGRAM=<file.cpp>
+#         -DWORK=<dir> -DEXPECT=<regex> -P tiny_program.cmake
+#
+# POOL_SOURCES: the pool's sources, "|"-separated (PoolLibrary.cmake's list).
 file(MAKE_DIRECTORY ${WORK})
+string(REPLACE "|" ";" pool_sources "${POOL_SOURCES}")
 get_filename_component(name ${PROGRAM} NAME_WE)
 set(binary ${WORK}/${name})
 execute_process(
   COMMAND ${CXX} -std=c++20 -g -fsanitize=address -I${SOURCE_DIR}/harness/include ${PROGRAM}
-          ${SOURCE_DIR}/harness/src/thread_index.cpp ${SOURCE_DIR}/harness/src/asymmetric_fence.cpp ${SOURCE_DIR}/harness/src/pool_core.cpp
-          ${SOURCE_DIR}/harness/src/pool_guard.cpp -pthread -o ${binary}
+          ${pool_sources} -pthread -o ${binary}
   RESULT_VARIABLE built ERROR_VARIABLE build_errors)
 if(NOT built EQUAL 0)
   message(FATAL_ERROR "the tiny program ${name} does not build:\n${build_errors}")

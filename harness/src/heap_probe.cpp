@@ -1,13 +1,9 @@
 #include "harness/heap_probe.h"
 
-#include "harness/pool_guard.h"
+#include "harness/base.h"
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#if defined(HARNESS_ASAN) || defined(HARNESS_TSAN)
 #define HARNESS_SANITIZER_ALLOCATOR 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-#define HARNESS_SANITIZER_ALLOCATOR 1
-#endif
 #endif
 
 #ifdef HARNESS_SANITIZER_ALLOCATOR

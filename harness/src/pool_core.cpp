@@ -191,14 +191,7 @@ void PoolCore::put(void* object) noexcept {
   // Race mode's choice of where the object goes, and now and then a
   // collect() (Pool<T>::put() has checked and poisoned the object already).
   bool collect_after = false;
-  Route route = Route::keep;
-  switch (race_mode_route(index, collect_after)) {
-    case PutRoute::keep: route = Route::keep; break;
-    case PutRoute::spill: route = Route::spill; break;
-    case PutRoute::overflow: route = Route::overflow; break;
-    case PutRoute::drop: route = Route::drop; break;
-  }
-  store(mine, object, route);
+  store(mine, object, race_mode_route(index, collect_after));
   if (collect_after) {
     try {
       collect();

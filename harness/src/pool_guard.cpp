@@ -16,13 +16,13 @@
 #include <unistd.h>
 
 extern "C" {
-#ifdef HARNESS_POOL_ASAN
+#ifdef HARNESS_ASAN
 void __asan_poison_memory_region(void const volatile* addr, std::size_t size);
 void __asan_unpoison_memory_region(void const volatile* addr, std::size_t size);
 void* __asan_get_report_address();
 void __asan_set_error_report_callback(void (*callback)(const char*));
 #endif
-#ifdef HARNESS_POOL_TSAN
+#ifdef HARNESS_TSAN
 void* __tsan_get_current_fiber(void);
 void* __tsan_create_fiber(unsigned flags);
 void __tsan_destroy_fiber(void* fiber);
@@ -36,14 +36,8 @@ void __tsan_func_entry(void* call_pc);
 // ours bound to the symbol avoids the clash in every dialect.
 void harness_tsan_func_exit(void) __asm__("__tsan_func_exit");
 void __tsan_write_range_pc(void* addr, unsigned long size, void* pc);
-void AnnotateIgnoreSyncBegin(const char* file, int line);
-void AnnotateIgnoreSyncEnd(const char* file, int line);
-void AnnotateIgnoreReadsBegin(const char* file, int line);
-void AnnotateIgnoreReadsEnd(const char* file, int line);
-void AnnotateIgnoreWritesBegin(const char* file, int line);
-void AnnotateIgnoreWritesEnd(const char* file, int line);
 #endif
-#if defined(HARNESS_POOL_ASAN) || defined(HARNESS_POOL_TSAN)
+#if defined(HARNESS_ASAN) || defined(HARNESS_TSAN)
 void __sanitizer_print_stack_trace(void);
 void __sanitizer_symbolize_pc(void* pc, const char* fmt, char* out_buf, std::size_t out_buf_size);
 #endif
@@ -51,28 +45,10 @@ void __sanitizer_symbolize_pc(void* pc, const char* fmt, char* out_buf, std::siz
 
 namespace harness::detail {
 
-constinit thread_local int t_pool_bookkeeping = 0;
-
-#ifdef HARNESS_POOL_TSAN
-UnorderedForTsan::UnorderedForTsan() {
-  AnnotateIgnoreSyncBegin(__FILE__, __LINE__);
-  AnnotateIgnoreReadsBegin(__FILE__, __LINE__);
-  AnnotateIgnoreWritesBegin(__FILE__, __LINE__);
-}
-UnorderedForTsan::~UnorderedForTsan() {
-  AnnotateIgnoreWritesEnd(__FILE__, __LINE__);
-  AnnotateIgnoreReadsEnd(__FILE__, __LINE__);
-  AnnotateIgnoreSyncEnd(__FILE__, __LINE__);
-}
-#else
-UnorderedForTsan::UnorderedForTsan() {}
-UnorderedForTsan::~UnorderedForTsan() {}
-#endif
-
 void report_pool_misuse(const char* kind, const char* explanation) {
   std::fflush(stdout);
   std::fprintf(stderr, "==%d==ERROR: harness::Pool: %s\n%s\n", static_cast<int>(::getpid()), kind, explanation);
-#if defined(HARNESS_POOL_ASAN) || defined(HARNESS_POOL_TSAN)
+#if defined(HARNESS_ASAN) || defined(HARNESS_TSAN)
   __sanitizer_print_stack_trace();
 #else
   void* frames[kPutFrames];
@@ -95,7 +71,7 @@ struct CachedObject {
 [[maybe_unused]] void print_frames(void* const* frames, int count) {
   int number = 0;
   for (int i = 0; i < count; ++i) {
-#if defined(HARNESS_POOL_ASAN) || defined(HARNESS_POOL_TSAN)
+#if defined(HARNESS_ASAN) || defined(HARNESS_TSAN)
     // A return address: the call is the instruction before it. The answer
     // holds one string per frame inlined at that address, then an empty one.
     char text[2048] = {};
@@ -187,7 +163,7 @@ class CachedObjects {
   std::map<std::uintptr_t, std::uintptr_t> storage_;  // storage begin -> its object
 };
 
-#ifdef HARNESS_POOL_ASAN
+#ifdef HARNESS_ASAN
 // Added to AddressSanitizer's report when the bad address lies in an object
 // that is in a pool: says so in the pool's words, with the put() that gave it
 // back (a sanitizer knows only "use-after-poison").
@@ -204,7 +180,7 @@ void explain_poisoned_use(const char*) {
 }
 #endif
 
-#ifdef HARNESS_POOL_TSAN
+#ifdef HARNESS_TSAN
 // The pool's own "thread" for ThreadSanitizer: one fiber per thread that
 // puts, which nothing ever synchronises with except the next get() of the
 // object it wrote.
@@ -267,7 +243,7 @@ std::uint64_t race_mode_next(std::uint64_t thread_number) {
 
 }  // namespace
 
-#ifdef HARNESS_POOL_TSAN
+#ifdef HARNESS_TSAN
 void end_put_fiber_of_this_thread() noexcept {
   if (t_put_fiber.fiber) __tsan_destroy_fiber(t_put_fiber.fiber);
   t_put_fiber.fiber = nullptr;
@@ -340,7 +316,7 @@ void guard_put_record(const void* pool, const PooledBytes& bytes, void* const* f
   } catch (const std::bad_alloc&) {
     return;  // put() never throws: the object is cached unrecorded (not poisoned, not checked)
   }
-#ifdef HARNESS_POOL_ASAN
+#ifdef HARNESS_ASAN
   static const bool explained = [] {
     __asan_set_error_report_callback(explain_poisoned_use);
     return true;
@@ -349,7 +325,7 @@ void guard_put_record(const void* pool, const PooledBytes& bytes, void* const* f
   __asan_poison_memory_region(record.bytes.object, record.bytes.object_bytes);
   if (record.bytes.storage) __asan_poison_memory_region(record.bytes.storage, record.bytes.storage_bytes);
 #endif
-#ifdef HARNESS_POOL_TSAN
+#ifdef HARNESS_TSAN
   object_went_back_to_the_pool(record.bytes, record.put_frames, record.frame_count);
 #endif
 }
@@ -358,11 +334,11 @@ void guard_take(void* object) {
   const Bookkeeping books;
   CachedObject record;
   if (!CachedObjects::instance().remove(object, record)) return;
-#ifdef HARNESS_POOL_ASAN
+#ifdef HARNESS_ASAN
   __asan_unpoison_memory_region(record.bytes.object, record.bytes.object_bytes);
   if (record.bytes.storage) __asan_unpoison_memory_region(record.bytes.storage, record.bytes.storage_bytes);
 #endif
-#ifdef HARNESS_POOL_TSAN
+#ifdef HARNESS_TSAN
   __tsan_acquire(object);
 #endif
 }

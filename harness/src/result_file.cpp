@@ -6,7 +6,7 @@
 
 #include <gtest/gtest.h>
 
-#include "harness/pool_guard.h"
+#include "harness/race_mode.h"
 
 namespace harness::detail {
 

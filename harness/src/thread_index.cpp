@@ -1,7 +1,7 @@
 #include "harness/thread_index.h"
 
 #include "harness/asymmetric_fence.h"
-#include "harness/pool_guard.h"
+#include "harness/base.h"
 
 namespace harness::detail {
 

@@ -102,7 +102,7 @@ TEST_F(PoolHostileTest, AFactoryMayUseAnotherPool) {
   EXPECT_EQ(*pool.get(), "part");
 }
 
-#ifdef HARNESS_POOL_ASAN
+#ifdef HARNESS_ASAN
 TEST_F(PoolHostileTest, AUseAfterPutIsReportedAtTheUseWithThePut) {
   auto misuse = [] {
     Pool<std::string> pool{make_string};
@@ -149,7 +149,7 @@ TEST_F(PoolHostileTest, GetHandsOutAnObjectThatCanBeUsedAgain) {
 }
 #endif
 
-#ifdef HARNESS_POOL_TSAN
+#ifdef HARNESS_TSAN
 // The old holder reads after put() while the next holder writes, and every
 // step is ordered by one mutex: the pool's write at put() is still not
 // ordered before the late read, so ThreadSanitizer reports it.

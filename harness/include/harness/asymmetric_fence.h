@@ -27,19 +27,13 @@
 
 #include <atomic>
 
+#include "harness/base.h"
+
 namespace harness::detail {
 
 // A full hardware fence. ThreadSanitizer rejects std::atomic_thread_fence
 // (it cannot model it), so its builds get the instruction directly; their
 // happens-before edges come from acquire/release atomics anyway.
-#if defined(__SANITIZE_THREAD__)
-#define HARNESS_TSAN 1
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-#define HARNESS_TSAN 1
-#endif
-#endif
-
 inline void full_fence() {
 #if defined(HARNESS_TSAN) && (defined(__x86_64__) || defined(__i386__))
   asm volatile("mfence" ::: "memory");

@@ -35,9 +35,9 @@
 #include <new>
 
 #include "harness/heap_probe.h"
-#include "harness/pool_guard.h"
+#include "harness/base.h"
 
-#if defined(HARNESS_POOL_TSAN) && defined(__clang__)
+#if defined(HARNESS_TSAN) && defined(__clang__)
 #define HARNESS_FAILING_NEW_WORKS 0
 #else
 #define HARNESS_FAILING_NEW_WORKS 1
@@ -97,7 +97,7 @@ long each_allocation_failing(Prepare&& prepare, Call&& call, After&& after, long
 
 }  // namespace harness::testing
 
-#if (defined(HARNESS_POOL_ASAN) || defined(HARNESS_POOL_TSAN)) && HARNESS_FAILING_NEW_WORKS
+#if (defined(HARNESS_ASAN) || defined(HARNESS_TSAN)) && HARNESS_FAILING_NEW_WORKS
 // GCC cannot see that these two are a matched pair and warns about free().
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete"

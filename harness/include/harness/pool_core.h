@@ -25,6 +25,7 @@
 #include <memory>
 #include <vector>
 
+#include "harness/race_mode.h"
 #include "harness/thread_annotations.h"
 
 namespace harness {
@@ -83,7 +84,7 @@ class PoolCore {
   };
   struct Local;   // a thread's slot, flags and counters (pool_core.cpp)
   struct RingOf;  // a thread's ring
-  enum class Route { keep, spill, overflow, drop };
+  using Route = PutRoute;  // where a put() goes: race mode's choice, or keep
 
   void count(Local* mine, std::atomic<std::uint64_t> Counters::*which);
   void* get_miss(Local* mine, std::size_t index, bool use_factory);

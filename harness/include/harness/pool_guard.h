@@ -53,34 +53,14 @@
 #include <cstdint>
 #include <type_traits>
 
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define HARNESS_POOL_ASAN 1
-#endif
-#if __has_feature(thread_sanitizer)
-#define HARNESS_POOL_TSAN 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__) && !defined(HARNESS_POOL_ASAN)
-#define HARNESS_POOL_ASAN 1
-#endif
-#if defined(__SANITIZE_THREAD__) && !defined(HARNESS_POOL_TSAN)
-#define HARNESS_POOL_TSAN 1
-#endif
-
-#ifndef HARNESS_POOL_HOSTILE
-#if defined(HARNESS_POOL_ASAN) || defined(HARNESS_POOL_TSAN) || !defined(NDEBUG)
-#define HARNESS_POOL_HOSTILE 1
-#else
-#define HARNESS_POOL_HOSTILE 0
-#endif
-#endif
+#include "harness/base.h"
+#include "harness/race_mode.h"
 
 #if HARNESS_POOL_HOSTILE
 
 #include <execinfo.h>
 
-#ifdef HARNESS_POOL_ASAN
+#ifdef HARNESS_ASAN
 extern "C" {
 int __sanitizer_get_ownership(const volatile void* p);
 std::size_t __sanitizer_get_allocated_size(const volatile void* p);
@@ -102,7 +82,7 @@ PooledBytes pooled_bytes(T* object) {
   PooledBytes b;
   b.object = const_cast<std::remove_cv_t<T>*>(object);
   b.object_bytes = sizeof(T);
-#ifdef HARNESS_POOL_ASAN
+#ifdef HARNESS_ASAN
   // A derived object handed back through a base pointer: poison all of it.
   if (__sanitizer_get_ownership(b.object)) {
     const std::size_t allocated = __sanitizer_get_allocated_size(b.object);
@@ -128,30 +108,6 @@ PooledBytes pooled_bytes(T* object) {
 
 inline constexpr int kPutFrames = 24;
 
-// The harness's own bookkeeping, out of ThreadSanitizer's sight: its locks
-// order nothing (a late use after put() must not become ordered before the
-// next holder's use because both threads passed through the same record or
-// counter), and its memory is not the program's. The one edge the pool
-// creates, put() to the next get() of that object, is made explicitly.
-class UnorderedForTsan {
- public:
-  UnorderedForTsan();
-  ~UnorderedForTsan();
-  UnorderedForTsan(const UnorderedForTsan&) = delete;
-  UnorderedForTsan& operator=(const UnorderedForTsan&) = delete;
-};
-
-// Set while the hostile mode keeps its own books (a record per cached object,
-// a stack), so that harness::allocations_on_this_thread() counts what the
-// program allocates, not what the checks do.
-extern constinit thread_local int t_pool_bookkeeping;
-struct Bookkeeping {
-  Bookkeeping() { ++t_pool_bookkeeping; }
-  ~Bookkeeping() { --t_pool_bookkeeping; }
-  Bookkeeping(const Bookkeeping&) = delete;
-  Bookkeeping& operator=(const Bookkeeping&) = delete;
-};
-
 // The report of a misuse the pool saw itself, in the sanitizers' shape, so
 // that the kata tool summarises it the same way: an ERROR line, the stack,
 // a SUMMARY line. The run ends as a sanitizer's does (exit status 1).
@@ -171,21 +127,7 @@ class FactoryRunning {
 // Stops the program if this thread is inside the factory of `pool`.
 void check_not_inside_own_factory(const void* pool, bool is_put);
 
-// ---- race mode
-
-// keep: the caller's slot, as put() does; spill: the caller's lock-free ring,
-// which other threads steal from; overflow: the shared, locked overflow.
-enum class PutRoute { keep, spill, overflow, drop };
-
-// Above 0 while something (harness::testing::PoolActivity) pauses race mode.
-extern std::atomic<int> race_mode_pauses;
-
-// The seed: POOL_KATAS_RACE_SEED, read once; 0 (or unset) is off.
-std::uint64_t race_mode_seed();
-
-// For the pool's own tests: race mode with this seed from now on (0: off),
-// the calling thread's choices starting afresh.
-void set_race_mode_seed(std::uint64_t seed);
+// ---- race mode (the rest of it: harness/race_mode.h)
 
 // Ends the calling thread's ThreadSanitizer fiber for put() (nothing in other
 // builds; the next put() makes a new one). ThreadSanitizer counts a fiber as a
@@ -193,9 +135,6 @@ void set_race_mode_seed(std::uint64_t seed);
 // threads: the wrong fixes' judge (harness/src/run_each_forked.h) calls this
 // before it forks, when static initialisation has put() objects already.
 void end_put_fiber_of_this_thread() noexcept;
-
-// What race mode does with this put(), and whether a collect() follows it.
-PutRoute race_mode_route(std::uint64_t thread_number, bool& collect_after);
 
 // ---- the hooks the pool calls
 
@@ -215,7 +154,7 @@ void guard_put(const void* pool, T* object) {
   const PooledBytes bytes = pooled_bytes(object);
   void* frames[kPutFrames];
   int frame_count = 0;
-#if defined(HARNESS_POOL_ASAN) || defined(HARNESS_POOL_TSAN)
+#if defined(HARNESS_ASAN) || defined(HARNESS_TSAN)
   frame_count = ::backtrace(frames, kPutFrames);  // here, so that the stack starts in this put()
 #endif
   guard_put_record(pool, bytes, frames, frame_count);

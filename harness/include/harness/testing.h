@@ -74,21 +74,13 @@ void drain(Pool<T>& pool) {
   pool.collect();
 }
 
-// Race mode (harness/pool_guard.h) is off while one of these lives.
+// Race mode (harness/race_mode.h) is off while one of these lives.
 class ExactPool {
  public:
-  explicit ExactPool([[maybe_unused]] const char* why) {
-#if HARNESS_POOL_HOSTILE
-    detail::race_mode_pauses.fetch_add(1, std::memory_order_relaxed);
-#endif
-  }
-  ~ExactPool() {
-#if HARNESS_POOL_HOSTILE
-    detail::race_mode_pauses.fetch_sub(1, std::memory_order_relaxed);
-#endif
-  }
-  ExactPool(const ExactPool&) = delete;
-  ExactPool& operator=(const ExactPool&) = delete;
+  explicit ExactPool([[maybe_unused]] const char* why) {}
+
+ private:
+  RaceModePause pause_;
 };
 
 // The object a call on another thread put back: taken on that thread, from
