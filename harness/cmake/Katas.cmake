@@ -1,13 +1,16 @@
-# Turns each line of katas/manifest.txt into three CTest entries:
+# Turns each line of katas/manifest.txt into CTest entries (the names follow
+# the one scheme the top-level CMakeLists.txt checks: [mode.]group.item):
 #
-#   kataNN_slug       the kata's test against katas/NN_slug/       labels: kata, kataNN
-#   solutionNN_slug   the same test source against solutions/NN_slug/, in
+#   kata.NN_slug      the kata's test against katas/NN_slug/       labels: kata, kataNN
+#   solution.NN_slug  the same test source against solutions/NN_slug/, in
 #                     shuffled order three times over (seeds NN, NN+1, NN+2:
 #                     --gtest_random_seed replays a failure)   label: solution
-#   race.solutionNN_slug  the solution once more in the pool's race mode,
+#   race.solution.NN_slug  the solution once more in the pool's race mode,
 #                     seeded (POOL_KATAS_RACE_SEED=10NN)   labels: solution, race
-#   selfcheckNN_slug  runs the kata binary; passes only when it fails with
+#   selfcheck.NN_slug runs the kata binary; passes only when it fails with
 #                     the manifest's signature                      label: selfcheck
+#   alone.solution.NN_slug, fallback.solution.NN_slug, fallback.selfcheck.NN_slug
+#                     in the trees whose roles ask for them (Roles.cmake)
 #
 # The test source lives in the kata folder, next to the code it includes with
 # #include "file.h". For the solution build it is copied into the build tree
@@ -103,20 +106,20 @@ function(pool_katas_add_kata number slug flavour)
   target_include_directories(kata${number} PRIVATE ${kata_dir})
   target_link_libraries(kata${number} PRIVATE harness_${flavour})
   target_precompile_headers(kata${number} REUSE_FROM harness_${flavour})
-  add_test(NAME kata${name} COMMAND kata${number})
-  set_tests_properties(kata${name} PROPERTIES LABELS "kata;kata${number}" TIMEOUT ${POOL_KATAS_RUN_SECONDS})
+  add_test(NAME kata.${name} COMMAND kata${number})
+  set_tests_properties(kata.${name} PROPERTIES LABELS "kata;kata${number}" TIMEOUT ${POOL_KATAS_RUN_SECONDS})
 
   # The same test under the other flavours, none among them: kataNN_plain,
   # without any sanitizer, optimised as a release would be, which
   # make kata N=.. PLAIN=1 runs too. Built on demand only, never by `all`.
   pool_katas_add_detector_builds(${number} ${flavour} kata "${test_sources}" ${kata_dir})
 
-  add_test(NAME selfcheck${name}
+  add_test(NAME selfcheck.${name}
            COMMAND ${CMAKE_COMMAND} -DBINARY=$<TARGET_FILE:kata${number}> -DNUMBER=${number}
                    -DKATAS=${POOL_KATAS_TSV} -P ${CMAKE_SOURCE_DIR}/harness/cmake/selfcheck.cmake)
   # The selfcheck gives the kata its own limit, and needs a moment more to say so.
   math(EXPR selfcheck_seconds "${POOL_KATAS_RUN_SECONDS} + 30")
-  set_tests_properties(selfcheck${name} PROPERTIES LABELS selfcheck TIMEOUT ${selfcheck_seconds})
+  set_tests_properties(selfcheck.${name} PROPERTIES LABELS selfcheck TIMEOUT ${selfcheck_seconds})
 
   # The participants' handout has no solutions/: build the katas alone then.
   if(IS_DIRECTORY ${solution_dir})
@@ -134,13 +137,13 @@ function(pool_katas_add_kata number slug flavour)
     # Any test order must pass: a test that leans on what an earlier one left
     # in the pool is a defect of the spec.
     math(EXPR seed "1${number} - 100")
-    add_test(NAME solution${name} COMMAND solution${number} --gtest_shuffle --gtest_repeat=3 --gtest_random_seed=${seed})
-    set_tests_properties(solution${name} PROPERTIES LABELS solution TIMEOUT ${POOL_KATAS_RUN_SECONDS})
+    add_test(NAME solution.${name} COMMAND solution${number} --gtest_shuffle --gtest_repeat=3 --gtest_random_seed=${seed})
+    set_tests_properties(solution.${name} PROPERTIES LABELS solution TIMEOUT ${POOL_KATAS_RUN_SECONDS})
     # Race mode (harness/pool_guard.h): the pool drops, spills and collects
     # within its contract, from a seed of the kata's own, so a failure
     # replays with the seed it prints. A correct fix does not notice.
-    add_test(NAME race.solution${name} COMMAND solution${number} --gtest_shuffle --gtest_random_seed=${seed})
-    set_tests_properties(race.solution${name} PROPERTIES LABELS "solution;race" ENVIRONMENT POOL_KATAS_RACE_SEED=10${number}
+    add_test(NAME race.solution.${name} COMMAND solution${number} --gtest_shuffle --gtest_random_seed=${seed})
+    set_tests_properties(race.solution.${name} PROPERTIES LABELS "solution;race" ENVIRONMENT POOL_KATAS_RACE_SEED=10${number}
                                                          TIMEOUT ${POOL_KATAS_RUN_SECONDS})
     # Each test alone, in a process of its own (once a gate, in the tree
     # whose role it is): a spec that passes only after other tests ran is a
@@ -148,21 +151,21 @@ function(pool_katas_add_kata number slug flavour)
     pool_katas_tree_does(alone runs_alone)
     pool_katas_tree_does(fallback runs_fallback)
     if(runs_alone)
-      add_test(NAME alone.solution${name}
+      add_test(NAME alone.solution.${name}
                COMMAND ${CMAKE_COMMAND} -DBINARY=$<TARGET_FILE:solution${number}>
                        -P ${CMAKE_SOURCE_DIR}/harness/cmake/each_test_alone.cmake)
-      set_tests_properties(alone.solution${name} PROPERTIES LABELS solution TIMEOUT ${selfcheck_seconds})
+      set_tests_properties(alone.solution.${name} PROPERTIES LABELS solution TIMEOUT ${selfcheck_seconds})
     endif()
     # The pool's fallback fence (no membarrier: macOS, old kernels), forced
     # on the same binaries: the tree with the fallback role runs every
     # solution and selfcheck once more that way.
     if(runs_fallback)
-      add_test(NAME fallback.solution${name}
+      add_test(NAME fallback.solution.${name}
                COMMAND solution${number} --gtest_shuffle --gtest_repeat=3 --gtest_random_seed=${seed})
-      add_test(NAME fallback.selfcheck${name}
+      add_test(NAME fallback.selfcheck.${name}
                COMMAND ${CMAKE_COMMAND} -DBINARY=$<TARGET_FILE:kata${number}> -DNUMBER=${number}
                        -DKATAS=${POOL_KATAS_TSV} -P ${CMAKE_SOURCE_DIR}/harness/cmake/selfcheck.cmake)
-      set_tests_properties(fallback.solution${name} fallback.selfcheck${name} PROPERTIES
+      set_tests_properties(fallback.solution.${name} fallback.selfcheck.${name} PROPERTIES
                            LABELS fallback ENVIRONMENT POOL_KATAS_FENCE=fallback TIMEOUT ${selfcheck_seconds})
     endif()
     pool_katas_add_detector_builds(${number} ${flavour} solution "${copies}" ${solution_dir})

@@ -13,7 +13,7 @@
 # build tree; it must not touch the test (*_test.cpp): the test is the spec.
 # A kata's patches become one binary (built by the target `wrong_fixes`, not
 # by `all`: the workshop's first `make` does not pay for them) and one CTest
-# test wrongfixes.NN with labels harness and wrongfix, which judges each
+# test wrongfixes.NN_slug with labels harness and wrongfix, which judges each
 # patch and prints a line for each (run_fix.cmake judges one by hand). One tree checks them: the
 # patches test the spec, which does not depend on the compiler. It is the
 # Clang tree with libstdc++ (the standard library of the GCC tree, so a fix
@@ -110,9 +110,9 @@ function(pool_katas_add_wrong_fixes number slug flavour)
   add_dependencies(wrong_fixes ${target})
   # One CTest test per kata: judge_fixes.cmake runs every patch's tests in a
   # child forked from one start of the binary and judges each as labelled.
-  add_test(NAME wrongfixes.${number}
+  add_test(NAME wrongfixes.${name}
            COMMAND ${CMAKE_COMMAND} -DBINARY=$<TARGET_FILE:${target}> -DSOURCE_DIR=${CMAKE_SOURCE_DIR}
                    -DPATCH_DIR=harness/tests/wrong_fixes/${name} -DFIXES_DIR=${work} -DWORK=${work}/judged -DSEED=${number}
                    -DSECONDS=${POOL_KATAS_RUN_SECONDS} -P ${CMAKE_SOURCE_DIR}/harness/cmake/judge_fixes.cmake)
-  set_tests_properties(wrongfixes.${number} PROPERTIES LABELS "harness;wrongfix" TIMEOUT 600)
+  set_tests_properties(wrongfixes.${name} PROPERTIES LABELS "harness;wrongfix" TIMEOUT 600)
 endfunction()

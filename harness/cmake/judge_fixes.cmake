@@ -2,7 +2,7 @@
 #       -DFIXES_DIR=<apply_fixes.cmake's WORK> -DWORK=<dir> -DSEED=<n> -DSECONDS=<limit> -P judge_fixes.cmake
 #
 # Every wrong, right and gap fix of one kata, judged as labelled: the gate's
-# check of the corpus (ctest wrongfixes.NN). The binary starts once and runs
+# check of the corpus (ctest -R wrongfixes.NN_). The binary starts once and runs
 # each fix's tests in a child forked from that start (harness/src/
 # run_each_forked.h): the same tests, flags, race-mode run and sanitizer as
 # a process of the fix's own (run_fix.cmake), without paying each time for
