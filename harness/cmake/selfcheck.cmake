@@ -9,16 +9,10 @@
 # to the test binary (harness/tools/soak.sh passes a shuffled order's seed).
 
 include(${CMAKE_CURRENT_LIST_DIR}/output_tail.cmake)
+include(${CMAKE_CURRENT_LIST_DIR}/kata_table.cmake)
 
-file(STRINGS "${KATAS}" rows REGEX "^${NUMBER}\t")
-list(LENGTH rows count)
-if(NOT count EQUAL 1)
-  message(FATAL_ERROR "selfcheck: kata ${NUMBER} is not in ${KATAS} exactly once: reconfigure the tree")
-endif()
-# Fields: number slug sanitizer difficulty title concept caught_by signature seconds.
-string(REGEX MATCH "^[^\t]*\t[^\t]*\t[^\t]*\t[^\t]*\t[^\t]*\t[^\t]*\t[^\t]*\t([^\t]*)\t([0-9]+)$" row "${rows}")
-set(signature "${CMAKE_MATCH_1}")
-set(seconds "${CMAKE_MATCH_2}")
+pool_katas_kata_table_field("${KATAS}" "${NUMBER}" signature signature)
+pool_katas_kata_table_field("${KATAS}" "${NUMBER}" seconds seconds)
 
 if(NOT EXISTS "${BINARY}")
   message(FATAL_ERROR "selfcheck: kata ${NUMBER} was not built (${BINARY} is missing): does it still compile?")

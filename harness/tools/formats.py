@@ -1,7 +1,7 @@
 """formats.py — the one reader, in Python, of the formats the tools share.
 
 formats.sh is the one reader in shell; harness/cmake reads them once more in
-CMake. lint.sh fails on a Python tool that reads one of them itself.
+CMake (Katas.cmake, kata_table.cmake, results_file.cmake, judge_fix.cmake). lint.sh fails on a Python tool that reads one of them itself.
 
   the manifest       katas/manifest.txt: "NN | slug | ...", one line a kata,
                      its columns named in its header ("#   number | slug | ...")
@@ -46,7 +46,8 @@ def read_manifest(path=MANIFEST):
                 names = [n.strip().replace(" ", "_") for n in line.lstrip("#").split("|")]
             if not line or line.startswith("#"):
                 continue
-            fields = [x.strip() for x in line.split("|")]
+            # The last column (the signature) may hold "|" itself.
+            fields = [x.strip() for x in line.split("|", len(names) - 1 if names else -1)]
             katas.append(dict(zip(names or ["number", "slug"], fields)))
     return katas
 

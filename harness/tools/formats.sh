@@ -1,7 +1,7 @@
 # formats.sh — sourced by the shell tools (`tools=<this folder>; . "$tools/formats.sh"`):
 # the one reader, in shell, of the formats the tools share. formats.py is the
 # one reader in Python; harness/cmake reads them once more in CMake (the
-# manifest in Katas.cmake, the kata table in selfcheck.cmake, the results file
+# manifest in Katas.cmake, the kata table in kata_table.cmake, the results file
 # in results_file.cmake, a report's kind in judge_fix.cmake). lint.sh fails on
 # a tool that reads one of them itself.
 #

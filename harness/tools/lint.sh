@@ -319,7 +319,7 @@ fi
 # report's SUMMARY line. Tests are left out: they write these files; so is
 # this file, which names what the check looks for.
 readers=" harness/tools/formats.sh harness/tools/formats.py harness/tools/summarize.awk \
- harness/cmake/Katas.cmake harness/cmake/selfcheck.cmake harness/cmake/results_file.cmake harness/tools/lint.sh "
+ harness/cmake/Katas.cmake harness/cmake/kata_table.cmake harness/cmake/results_file.cmake harness/tools/lint.sh "
 for file in $(cd "$root" && find harness/tools harness/bench harness/room harness/cmake -type f \
                 \( -name '*.sh' -o -name '*.py' -o -name '*.awk' -o -name '*.cmake' -o -name kata \) \
                 ! -name 'test_*' ! -name room_testlib.py | sort) CMakeLists.txt harness/CMakeLists.txt Makefile; do

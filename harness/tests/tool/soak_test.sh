@@ -19,8 +19,11 @@ printf '%s\n' "$out" | grep -qx "soak $build 01_forgotten_reset: kata 2/2 with i
 # A tree whose manifest row asks for a signature kata 01 never prints.
 mkdir -p "$work/tree/bin"
 ln -s "$build/bin/kata01" "$build/bin/solution01" "$work/tree/bin/"
-awk -F '\t' 'BEGIN { OFS = "\t" } NR == 1 { print; next } $1 == "01" { $8 = "a report nobody prints"; print }' \
-  "$build/katas.tsv" >"$work/tree/katas.tsv"  # the header, and kata 01 with its signature (column 8) changed
+# The header, and kata 01 with its signature (the column the header names so)
+# changed.
+awk -F '\t' 'BEGIN { OFS = "\t" }
+  NR == 1 { for (i = 1; i <= NF; i++) if ($i == "signature") at = i; print; next }
+  $1 == "01" { $at = "a report nobody prints"; print }' "$build/katas.tsv" >"$work/tree/katas.tsv"
 out=$(sh "$root/harness/tools/soak.sh" --tree "$work/tree" --runs 2 2>&1) && fail "soak.sh passes a kata that misses its signature" "$out"
 printf '%s\n' "$out" | grep -q "^soak: kata 01, seed 1: not failing for its reason" ||
   fail "soak.sh does not name the kata and the seed that missed" "$out"
