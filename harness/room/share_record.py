@@ -3,7 +3,8 @@ build's logs, and nothing else.
 
 Per kata that has run: its state, the hints opened, when that last changed,
 and a "why" made of the error kind and the kata's own file:line only, as in
-"AddressSanitizer: heap-use-after-free at render.h:15". Never code text,
+"AddressSanitizer: heap-use-after-free at render.h:15", from the verdict row
+the kata tool keeps (it is not worked out again here). Never code text,
 values, test names, file contents or path pieces.
 """
 
@@ -55,57 +56,22 @@ def kind_only(text):
     return (prefix + ": " + rest if prefix and rest else prefix or rest).strip(" :")
 
 
-def own_place(text, number, slug):
-    """The kata's own file:line in text ("render.h:15"), or ""."""
-    m = re.search(r"katas/%s_%s/(?:[\w.+-]+/)*([\w.+-]+):([0-9]+)" % (number, re.escape(slug)), text)
-    return f"{m.group(1)}:{m.group(2)}" if m else ""
-
-
 def at(kind, place):
     return f"{kind} at {place}" if place else kind
 
 
-def crash_reason(status):
-    # harness/tools/kata's crash_reason, in short: fixed words only.
-    if status == 124:
-        return "timed out: a deadlock or an endless loop?"
-    if status == 134:
-        return "aborted (SIGABRT) without a sanitizer report"
-    if status == 139:
-        return "crashed with a segmentation fault (SIGSEGV) without a sanitizer report"
-    if 130 <= status <= 159:
-        return f"killed by signal {status - 128} without a sanitizer report"
-    return "exited with an error status and no failure message"
-
-
-def failing_why(number, slug, build):
-    """The kind of failure: a sanitizer's, a test check's, or the crash's."""
-    logs = os.path.join(build, "kata-logs")
-    log = os.path.join(logs, number + ".log")
-    if os.path.exists(log):
-        lines = formats.summarize(log, f"katas/{number}_{slug}/")
-        if lines and lines[0].strip():
-            return at(kind_only(lines[0]), own_place("\n".join(lines[1:]), number, slug))
-    failures = formats.Results(os.path.join(logs, number + ".tsv")).failures
-    if failures:
-        return at("a test check failed", own_place(f"{failures[0].file}:{failures[0].line}", number, slug))
-    verdict = read(os.path.join(logs, number + ".verdict")).splitlines()
-    try:
-        return crash_reason(int(verdict[1]))
-    except (IndexError, ValueError):
+def why_of(number, build):
+    """The kind of failure and the kata's own place, from the verdict row the
+    kata tool kept with its last verdict (formats.read_verdict_row): a
+    sanitizer's kind, a test check, a compile error or a crash, each passed
+    through kind_only(); "" when the tool kept none."""
+    row = formats.read_verdict_row(build, number)
+    if not row or not row.get("kind"):
         return ""
-
-
-def compile_why(number, slug, build):
-    """A compile error, at the kata's own file:line: not the compiler's message."""
-    pattern = re.compile(r"katas/%s_%s/[^:\s]+:[0-9]+(?::[0-9]+)?: (?:fatal )?error: " % (number, re.escape(slug)))
-    logs = [os.path.join(build, "build.log"), os.path.join(build, f"build-kata{number}.log")]
-    logs = sorted((p for p in logs if os.path.exists(p)), key=os.path.getmtime, reverse=True)
-    for path in logs:
-        m = pattern.search(read(path))
-        if m:
-            return at("a compile error", own_place(m.group(0), number, slug))
-    return "a compile error"
+    place = row.get("place", "")
+    if not re.fullmatch(r"[\w.+-]+:[0-9]+", place):
+        place = ""      # a file name and a line, or nothing
+    return at(kind_only(row["kind"]), place)
 
 
 def clean(text, n=MAX_WHY):
@@ -161,7 +127,7 @@ def build(settings, state_dir, build_dir, seen_path):
         seen = {}
     now = int(time.time())
     cells = {}
-    for number, slug in katas():
+    for number, _slug in katas():
         state = STATES.get(progress.get(number, ""))
         if not state:
             continue      # not run yet (or not built): nothing to say
@@ -169,12 +135,7 @@ def build(settings, state_dir, build_dir, seen_path):
             hints = int(read(os.path.join(state_dir, "hints-" + number), "0").strip() or 0)
         except ValueError:
             hints = 0
-        if state == "failing":
-            why = failing_why(number, slug, build_dir)
-        elif state == "does not compile":
-            why = compile_why(number, slug, build_dir)
-        else:
-            why = ""
+        why = why_of(number, build_dir) if state in ("failing", "does not compile") else ""
         why = clean(why)
         hints = min(max(hints, 0), 99)
         before = seen.get(number)

@@ -83,6 +83,12 @@ class FakeRoom:
         self.sock.close()
 
 
+def write_row(logs, number, state, why, test, kind, place):
+    """A verdict row as the kata tool writes it (harness/tools/kata, keep_row)."""
+    with open(os.path.join(logs, number + ".row"), "w") as f:
+        f.write("# state\twhy\ttest\tkind\tplace\n" + "\t".join((state, why, test, kind, place)) + "\n")
+
+
 class ShareTest(unittest.TestCase):
     """share.py: the record it builds, and how it sends it."""
 
@@ -99,14 +105,16 @@ class ShareTest(unittest.TestCase):
         logs = os.path.join(self.build, "kata-logs")
         with open(os.path.join(logs, "02.log"), "w") as f:
             f.write("secret source line: int main() { return 42; }\n")
-        with open(os.path.join(logs, "02.tsv"), "w") as f:
-            f.write("started\tT.one\nfailed\tT.one\t" + ROOT + "/katas/02_use_after_put/render.cpp\t12\t"
-                    "the frame at /home/ada/katas/02_use_after_put/render.cpp:12 was\\nreused: 42 != 41\n")
-        with open(os.path.join(logs, "05.verdict"), "w") as f:
-            f.write("1 2\n139\n")
-        with open(os.path.join(self.build, "build.log"), "w") as f:
-            f.write("FAILED: katas/CMakeFiles/kata03.dir/x.o\n" + ROOT +
-                    "/katas/03_wrong_type_in_factory/keys.cpp:31:5: error: 'KeyPres' was not declared\n")
+        # The verdict rows the kata tool keeps (harness/tools/formats.sh): the
+        # table's why and the test are for the participant; share.py sends the
+        # kind and the place only.
+        write_row(logs, "02", "failing", "the frame at /home/ada/katas/02_use_after_put/render.cpp:12 was reused: "
+                  "42 != 41", "T.one", "a test check failed", "render.cpp:12")
+        write_row(logs, "03", "does not compile", "katas/03_wrong_type_in_factory/keys.cpp:31: 'KeyPres' was not "
+                  "declared", "", "a compile error", "keys.cpp:31")
+        write_row(logs, "05", "failing", "crashed with a segmentation fault (SIGSEGV) without a sanitizer report: "
+                  "a bad pointer or a stack overflow", "", "crashed with a segmentation fault (SIGSEGV) without a "
+                  "sanitizer report", "")
         self.env = dict(os.environ, KATA_STATE_DIR=self.state, KATA_BUILD=self.build, KATA_DIE_STATUS="2",
                         http_proxy="", HTTP_PROXY="", no_proxy="", NO_PROXY="")
         self.rooms = []
@@ -167,7 +175,8 @@ class ShareTest(unittest.TestCase):
 
     def test_the_why_line_is_the_error_kind_and_the_katas_place_only(self):
         # Every sanitizer and pool report the summariser is tested on, as a
-        # failing kata of the folder it names.
+        # failing kata of the folder it names, its row made as the kata tool
+        # makes it (formats.sh's failure_kind_and_place).
         reports = sorted(glob.glob(os.path.join(ROOT, "harness", "tests", "tool", "reports", "*.log")))
         self.assertGreater(len(reports), 5)
         logs = os.path.join(self.build, "kata-logs")
@@ -179,6 +188,12 @@ class ShareTest(unittest.TestCase):
                 for name in os.listdir(logs):
                     os.remove(os.path.join(logs, name))
                 shutil.copy(report, os.path.join(logs, number + ".log"))
+                facts = subprocess.run(
+                    ["sh", "-c", 'tools="$1"; . "$tools/formats.sh"; failure_kind_and_place "$2" /nonexistent "$3"',
+                     "sh", os.path.join(ROOT, "harness", "tools"), os.path.join(logs, number + ".log"),
+                     f"katas/{number}_{slug}/"], capture_output=True, text=True, timeout=30).stdout
+                kind, place, test = (facts.rstrip("\n").split("\t") + ["", "", ""])[:3]
+                write_row(logs, number, "failing", "whatever the table said", test, kind, place)
                 with open(os.path.join(self.state, "progress"), "w") as f:
                     f.write(f"{number} failing\n")
                 why = self.dry_record("--name", "Ada")["katas"][number]["why"]
@@ -288,10 +303,7 @@ class ShareTest(unittest.TestCase):
             os.makedirs(os.path.dirname(os.path.join(mini, path)), exist_ok=True)
             shutil.copy(os.path.join(ROOT, path), os.path.join(mini, path))
         tree = os.path.join(mini, "build", "clang")
-        shutil.copytree(self.build, tree)
-        with open(os.path.join(tree, "build.log"), "w") as f:
-            f.write("FAILED: katas/CMakeFiles/kata03.dir/x.o\n" + mini +
-                    "/katas/03_wrong_type_in_factory/keys.cpp:31:5: error: 'KeyPres' was not declared\n")
+        shutil.copytree(self.build, tree)    # the verdict rows of setUp with it
         with open(os.path.join(tree, "katas.tsv"), "w") as f:
             f.write("# number\tslug\tsanitizer\tdifficulty\ttitle\tconcept\tcaught_by\tsignature\tseconds\n")
             f.write("".join(f"{n}\t{s}\taddress\t1\tt\tc\tb\tsig\t60\n" for n, s in

@@ -10,6 +10,8 @@ CMake (Katas.cmake, kata_table.cmake, results_file.cmake, judge_fix.cmake). lint
                      one line a kata whose folder exists
   the results file   what a test binary found, one event a line
                      (harness/src/result_file.h)
+  the verdict row    build/<tree>/kata-logs/NN.row: the kata tool's last
+                     verdict on a kata (state, why, test, kind, place)
   a sanitizer report a test binary's output: report_kind() and
                      report_places() read it for the detector matrix, and
                      summarize() runs summarize.awk, the participant's view
@@ -70,6 +72,24 @@ def read_kata_table(build):
                     raise ValueError(f"{kata_table_path(build)} has no header line: configure the tree again")
                 katas.append(dict(zip(names, line.split("\t"))))
     return katas
+
+
+def verdict_row_path(build, number):
+    """Kata NUMBER's verdict row in a build tree."""
+    return os.path.join(build, "kata-logs", number + ".row")
+
+
+def read_verdict_row(build, number):
+    """The kata tool's last verdict on kata NUMBER as a dict keyed by the
+    row's header (state, why, test, kind, place), or None when it has none."""
+    try:
+        with open(verdict_row_path(build, number), encoding="utf-8", errors="replace") as f:
+            lines = f.read().splitlines()
+    except OSError:
+        return None
+    if len(lines) < 2 or not lines[0].startswith("# "):
+        return None
+    return dict(zip(lines[0][2:].split("\t"), lines[1].split("\t")))
 
 
 # --- the results file ------------------------------------------------------------

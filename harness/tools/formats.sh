@@ -11,6 +11,10 @@
 #                      "# number<TAB>slug<TAB>...", then one line a kata
 #   the results file   what a test binary found, one event a line
 #                      (harness/src/result_file.h)
+#   the verdict row    build/<tree>/kata-logs/NN.row, which the kata tool
+#                      writes with each verdict it shows (its header names
+#                      the columns: state, why, test, kind, place), for
+#                      share.py and the room
 #   a sanitizer report a test binary's output: sanitizer_summary gives the
 #                      participant's view (the rules are in summarize.awk,
 #                      which only it runs), sanitizer_report_excerpt the
@@ -54,6 +58,9 @@ kata_table_rows() {
       print line
     }' "$1"
 }
+
+# verdict_row BUILD NN: the path of kata NN's verdict row in a build tree.
+verdict_row() { printf '%s/kata-logs/%s.row\n' "$1" "$2"; }
 
 # kata_table_field TABLE NN COLUMN: one kata's value in one column; empty
 # when the table has no kata NN.
@@ -182,6 +189,29 @@ sanitizer_report_excerpt() {
     in_report && /^$/ { stack(0); next }
   '
 }
+
+# failure_kind_and_place LOG RESULTS KATA_DIR: what kind of failure a run
+# had and where in the kata it shows, for the room, as one line
+# "kind<TAB>place<TAB>test": a failed check first ("a test check failed", at
+# its line when that is in KATA_DIR), else a sanitizer's report (its kind
+# line, at the first of its places in KATA_DIR). place is a file name and a
+# line ("render.h:15"); test the test that failed or was running. Nothing
+# when the run has neither (a crash without a report: its exit status says).
+failure_kind_and_place() (
+  test=$(results_first_failure "$2" test)
+  if [ -n "$test" ]; then
+    file=$(results_first_failure "$2" file)
+    place=
+    case "$file" in *"$3"*) place="${file##*/}:$(results_first_failure "$2" line)" ;; esac
+    printf 'a test check failed\t%s\t%s\n' "$place" "$test"
+    exit 0
+  fi
+  summary=$(sanitizer_summary "$1" "$3")
+  [ -n "$summary" ] || exit 0
+  kind=$(printf '%s\n' "$summary" | head -n 1 | sed 's/^UndefinedBehaviorSanitizer: /UBSan: /')
+  place=$(printf '%s\n' "$summary" | sed 1d | grep -oE "$3[A-Za-z0-9_.+/-]*:[0-9]+" | head -n 1)
+  printf '%s\t%s\t%s\n' "$kind" "${place##*/}" "$(results_running_test "$2")"
+)
 
 # sanitizer_summary LOG KATA_DIR: the participant's view of the sanitizer
 # report in LOG (summarize.awk says what it prints), with KATA_DIR

@@ -185,6 +185,15 @@ printf '%s' "$out" | grep -q '^  02  use_after_put  *failing  *ThreadSanitizer: 
 check "status: a sanitizer's kind as the reason" $? "$out"
 printf '%s' "$out" | grep -q '^  03  crash  *failing  *aborted (SIGABRT) without a sanitizer report'
 check "status: an abort without a report is explained" $? "$out"
+# What the table showed is kept as each kata's verdict row, for share.py and
+# the room: the kind in fixed words and the kata's own place, read back
+# through formats.sh as they are.
+row() { (tools="$suite/harness/tools"; . "$tools/formats.sh"; kata_table_rows "$(verdict_row "$suite/build/gcc" "$1")" "$2"); }
+[ "$(row 02 state)" = failing ] && [ "$(row 02 kind)" = "ThreadSanitizer: data race" ] &&
+  printf '%s' "$(row 02 place)" | grep -qE '^[a-z_]+\.[a-z]+:[0-9]+$'
+check "status: a failing kata's row keeps the report's kind and the kata's own place" $? "$(cat "$suite/build/gcc/kata-logs/02.row" 2>&1)"
+[ "$(row 03 kind)" = "aborted (SIGABRT) without a sanitizer report" ] && [ -z "$(row 03 place)" ]
+check "status: a crash's row keeps fixed words and no place" $? "$(cat "$suite/build/gcc/kata-logs/03.row" 2>&1)"
 
 for bad in 99 abc 0; do
   out=$(cd "$suite" && make kata N=$bad 2>&1)
