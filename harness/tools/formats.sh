@@ -99,14 +99,19 @@ function unescape(v, newline,   out, i, c) {
 }
 '
 
-# results_first_failure FILE FIELD: a field of the first failed check: test,
-# file, line, what (the message's last line, the test's own words) or message
-# (all of it), on one line (newlines as spaces). Empty when none failed.
+# results_first_failure FILE FIELD...: fields of the first failed check:
+# test, file, line, what (the message's last line, the test's own words) or
+# message (all of it), each on one line (newlines as spaces), tab-separated.
+# Empty when none failed.
 results_first_failure() {
   [ -f "$1" ] || return 0
-  awk -F '\t' -v field="$2" "$formats_results_awk"'
-    BEGIN { at["test"] = 2; at["file"] = 3; at["line"] = 4; at["what"] = 5; at["message"] = 6 }
-    $1 == "failed" { print unescape($(at[field]), " "); exit }' "$1"
+  awk -F '\t' -v fields="$(shift; echo "$*")" "$formats_results_awk"'
+    BEGIN { at["test"] = 2; at["file"] = 3; at["line"] = 4; at["what"] = 5; at["message"] = 6; n = split(fields, f, " ") }
+    $1 == "failed" {
+      for (i = 1; i <= n; i++) printf "%s%s", (i > 1 ? "\t" : ""), unescape($(at[f[i]]), " ")
+      print ""
+      exit
+    }' "$1"
 }
 
 # results_failures_shown FILE MAX: the first MAX failed checks as GoogleTest
@@ -198,19 +203,27 @@ sanitizer_report_excerpt() {
 # line ("render.h:15"); test the test that failed or was running. Nothing
 # when the run has neither (a crash without a report: its exit status says).
 failure_kind_and_place() (
-  test=$(results_first_failure "$2" test)
-  if [ -n "$test" ]; then
-    file=$(results_first_failure "$2" file)
+  tab=$(printf '\t')
+  failed=$(results_first_failure "$2" test line file)
+  if [ -n "$failed" ]; then
+    test=${failed%%"$tab"*}
+    line=${failed#*"$tab"}
+    file=${line#*"$tab"}
+    line=${line%%"$tab"*}
     place=
-    case "$file" in *"$3"*) place="${file##*/}:$(results_first_failure "$2" line)" ;; esac
+    case "$file" in *"$3"*) place="${file##*/}:$line" ;; esac
     printf 'a test check failed\t%s\t%s\n' "$place" "$test"
     exit 0
   fi
-  summary=$(sanitizer_summary "$1" "$3")
-  [ -n "$summary" ] || exit 0
-  kind=$(printf '%s\n' "$summary" | head -n 1 | sed 's/^UndefinedBehaviorSanitizer: /UBSan: /')
-  place=$(printf '%s\n' "$summary" | sed 1d | grep -oE "$3[A-Za-z0-9_.+/-]*:[0-9]+" | head -n 1)
-  printf '%s\t%s\t%s\n' "$kind" "${place##*/}" "$(results_running_test "$2")"
+  # The report's kind (its first line) and the first place in the kata's folder.
+  facts=$(sanitizer_summary "$1" "$3" | awk -v dir="$3" '
+    NR == 1 { kind = $0; sub(/^UndefinedBehaviorSanitizer: /, "UBSan: ", kind) }
+    NR > 1 && place == "" && match($0, dir "[A-Za-z0-9_.+/-]*:[0-9]+") {
+      place = substr($0, RSTART, RLENGTH); sub(/.*\//, "", place)
+    }
+    END { if (kind != "") printf "%s\t%s", kind, place }')
+  [ -n "$facts" ] || exit 0
+  printf '%s\t%s\n' "$facts" "$(results_running_test "$2")"
 )
 
 # sanitizer_summary LOG KATA_DIR: the participant's view of the sanitizer
