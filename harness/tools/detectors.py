@@ -858,7 +858,7 @@ def check(build, docs, katas, chosen, detectors, comments, rows, runs, tsv_path)
     for kata in katas:
         if recorded_sources.get(kata.number) != sources_digest(kata):
             problems.append(f"kata {kata.number}'s files (or its solution's) changed since the matrix measured "
-                            f"them: run harness/tools/kata detectors --katas {kata.number}")
+                            f"them: run sh harness/tools/maintain detectors --katas {kata.number}")
     fresh = measure_all(build, chosen, detectors, runs, 2)
     for key, fields in sorted(fresh.items()):
         if tool_missing(key[2]):
