@@ -13,8 +13,8 @@ CMake (Katas.cmake, kata_table.cmake, results_file.cmake, judge_fix.cmake). lint
   the verdict row    build/<tree>/kata-logs/NN.row: the kata tool's last
                      verdict on a kata (state, why, test, kind, place)
   a sanitizer report a test binary's output: report_kind() and
-                     report_places() read it for the detector matrix, and
-                     summarize() runs summarize.awk, the participant's view
+                     report_places() read it for the detector matrix (the
+                     participant's view is formats.sh's sanitizer_summary)
 
 What it promises
   * rows come back as dicts keyed by column name, never by position;
@@ -28,7 +28,6 @@ What it does not promise
 import collections
 import os
 import re
-import subprocess
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -59,19 +58,26 @@ def kata_table_path(build):
     return os.path.join(build, "katas.tsv")
 
 
-def read_kata_table(build):
-    """Each kata of a build tree's table, as a dict keyed by its header's names."""
-    names, katas = [], []
-    with open(kata_table_path(build), encoding="utf-8") as table:
-        for line in table:
+def read_headed_rows(path):
+    """The rows of a file that names its columns in a first line
+    "# name<TAB>name...", as dicts keyed by those names: the kata table and
+    the verdict row are both written so."""
+    names, rows = [], []
+    with open(path, encoding="utf-8", errors="replace") as f:
+        for line in f:
             line = line.rstrip("\n")
             if line.startswith("# ") and not names:
                 names = line[2:].split("\t")
             elif line and not line.startswith("#"):
                 if not names:
-                    raise ValueError(f"{kata_table_path(build)} has no header line: configure the tree again")
-                katas.append(dict(zip(names, line.split("\t"))))
-    return katas
+                    raise ValueError(f"{path} has no header line: configure the tree again")
+                rows.append(dict(zip(names, line.split("\t"))))
+    return rows
+
+
+def read_kata_table(build):
+    """Each kata of a build tree's table, as a dict keyed by its header's names."""
+    return read_headed_rows(kata_table_path(build))
 
 
 def verdict_row_path(build, number):
@@ -83,13 +89,10 @@ def read_verdict_row(build, number):
     """The kata tool's last verdict on kata NUMBER as a dict keyed by the
     row's header (state, why, test, kind, place), or None when it has none."""
     try:
-        with open(verdict_row_path(build, number), encoding="utf-8", errors="replace") as f:
-            lines = f.read().splitlines()
-    except OSError:
+        rows = read_headed_rows(verdict_row_path(build, number))
+    except (OSError, ValueError):
         return None
-    if len(lines) < 2 or not lines[0].startswith("# "):
-        return None
-    return dict(zip(lines[0][2:].split("\t"), lines[1].split("\t")))
+    return rows[0] if rows else None
 
 
 # --- the results file ------------------------------------------------------------
@@ -186,15 +189,3 @@ def report_places(output):
         yield ub.group(1), ub.group(2)
     for frame in FRAME.finditer(report):
         yield frame.group(1), frame.group(2)
-
-
-def summarize(log, kata_dir):
-    """The participant's view of the report in the file LOG (summarize.awk
-    says what it holds), as lines, with KATA_DIR ("katas/02_use_after_put/")
-    as the kata's own folder; [] when LOG holds no report or cannot be read."""
-    try:
-        out = subprocess.run(["awk", "-v", f"dir={kata_dir}", "-f", os.path.join(HERE, "summarize.awk"), log],
-                             capture_output=True, text=True, errors="replace", timeout=5).stdout
-    except (OSError, subprocess.SubprocessError):
-        return []
-    return out.splitlines()
